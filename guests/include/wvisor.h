@@ -1,0 +1,192 @@
+/*
+ * wvisor.h - the wVisor guest ABI (import module "wvisor_v1"), for the calls
+ * WASI preview1 lacks: processes, pipes, dup, process groups and sessions,
+ * the terminal, signals, ptrace and seccomp.
+ *
+ * Build a guest with:
+ *   clang --target=wasm32-wasi --sysroot=<sysroot> -O2 -I guests/include prog.c -o prog.wasm
+ *
+ * Every raw call (__wv_*) returns 0 or a WASI errno value and writes results
+ * through pointers, as WASI calls do. The wv_* wrappers follow POSIX: they
+ * return -1 and set errno on failure. Numbers: errno is WASI's (wasi-libc's
+ * errno.h); signals are Linux's (SIGCHLD 17); wait statuses use Linux's encoding.
+ *
+ * ABI version 1. Calls are numbered in src/kernel/syscall-table.ts (seccomp
+ * filters see those numbers); only appended, never renumbered.
+ */
+#ifndef WVISOR_H
+#define WVISOR_H
+
+#include <stdint.h>
+#include <errno.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WV_IMPORT(name) __attribute__((import_module("wvisor_v1"), import_name(#name)))
+
+/* ---- processes ---------------------------------------------------------- */
+
+/* One entry of a spawn's fd map: the child's fd `child_fd` becomes a copy of
+ * the parent's `parent_fd`. */
+typedef struct wv_spawn_fd {
+  int32_t child_fd;
+  int32_t parent_fd;
+} wv_spawn_fd;
+
+/* What spawn runs. `path` names a .wasm file in the VFS (or a program name
+ * searched in /bin when it has no '/'). argv[0] is the program's name as it
+ * will see it. With nfds == 0 the child inherits fds 0, 1 and 2; otherwise it
+ * gets exactly the mapped fds. The child always gets the parent's preopened
+ * directories at the same numbers. pgid: -1 stays in the parent's process
+ * group, 0 makes a new group led by the child, > 0 joins that group. */
+typedef struct wv_spawn_req {
+  const char *path;
+  uint32_t path_len;
+  const char *const *argv;   /* argc NUL-terminated strings */
+  uint32_t argc;
+  const char *const *envp;   /* envc "NAME=VALUE" strings */
+  uint32_t envc;
+  const char *cwd;           /* NULL: the parent's */
+  uint32_t cwd_len;
+  const wv_spawn_fd *fds;
+  uint32_t nfds;
+  int32_t pgid;
+  uint32_t flags;            /* reserved, 0 */
+} wv_spawn_req;
+
+int32_t __wv_spawn(const wv_spawn_req *req, int32_t *pid_out) WV_IMPORT(spawn);
+
+#define WV_WNOHANG 1
+#define WV_WUNTRACED 2
+#define WV_WCONTINUED 8
+/* pid: > 0 that child; -1 any child; 0 any child in the caller's process group;
+ * < -1 any child in process group -pid. */
+int32_t __wv_wait(int32_t pid, int32_t options, int32_t *status_out, int32_t *pid_out) WV_IMPORT(wait);
+int32_t __wv_kill(int32_t pid, int32_t sig) WV_IMPORT(kill);
+int32_t __wv_getpid(int32_t *pid_out) WV_IMPORT(getpid);
+int32_t __wv_getppid(int32_t *pid_out) WV_IMPORT(getppid);
+
+/* Linux wait-status encoding. */
+#define WV_WIFEXITED(s) (((s) & 0x7f) == 0)
+#define WV_WEXITSTATUS(s) (((s) >> 8) & 0xff)
+#define WV_WIFSIGNALED(s) (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
+#define WV_WTERMSIG(s) ((s) & 0x7f)
+#define WV_WIFSTOPPED(s) (((s) & 0xff) == 0x7f)
+#define WV_WSTOPSIG(s) (((s) >> 8) & 0xff)
+#define WV_WIFCONTINUED(s) ((s) == 0xffff)
+
+/* ---- fds ---------------------------------------------------------------- */
+
+int32_t __wv_pipe(int32_t fds_out[2]) WV_IMPORT(pipe);
+int32_t __wv_dup(int32_t fd, int32_t *fd_out) WV_IMPORT(dup);
+int32_t __wv_dup2(int32_t fd, int32_t to) WV_IMPORT(dup2);
+
+/* ---- process groups and sessions ---------------------------------------- */
+
+int32_t __wv_setpgid(int32_t pid, int32_t pgid) WV_IMPORT(setpgid);
+int32_t __wv_getpgid(int32_t pid, int32_t *pgid_out) WV_IMPORT(getpgid);
+int32_t __wv_setsid(int32_t *sid_out) WV_IMPORT(setsid);
+int32_t __wv_getsid(int32_t pid, int32_t *sid_out) WV_IMPORT(getsid);
+
+/* ---- the terminal ------------------------------------------------------- */
+
+/* The termios subset wVisor's tty implements; flag values are Linux's. */
+typedef struct wv_termios {
+  uint32_t c_iflag;
+  uint32_t c_oflag;
+  uint32_t c_cflag;
+  uint32_t c_lflag;
+  uint8_t c_cc[32];
+} wv_termios;
+#define WV_ICRNL 0000400
+#define WV_OPOST 0000001
+#define WV_ONLCR 0000004
+#define WV_ISIG 0000001
+#define WV_ICANON 0000002
+#define WV_ECHO 0000010
+#define WV_ECHOE 0000020
+#define WV_ECHOK 0000040
+#define WV_ECHONL 0000100
+#define WV_IEXTEN 0100000
+#define WV_VINTR 0
+#define WV_VQUIT 1
+#define WV_VERASE 2
+#define WV_VKILL 3
+#define WV_VEOF 4
+#define WV_VTIME 5
+#define WV_VMIN 6
+#define WV_VSUSP 10
+#define WV_VWERASE 14
+#define WV_TCSANOW 0
+#define WV_TCSADRAIN 1
+#define WV_TCSAFLUSH 2
+
+typedef struct wv_winsize {
+  uint16_t ws_row;
+  uint16_t ws_col;
+  uint16_t ws_xpixel;
+  uint16_t ws_ypixel;
+} wv_winsize;
+
+int32_t __wv_tcsetpgrp(int32_t fd, int32_t pgid) WV_IMPORT(tcsetpgrp);
+int32_t __wv_tcgetpgrp(int32_t fd, int32_t *pgid_out) WV_IMPORT(tcgetpgrp);
+int32_t __wv_tcgetattr(int32_t fd, wv_termios *out) WV_IMPORT(tcgetattr);
+int32_t __wv_tcsetattr(int32_t fd, int32_t action, const wv_termios *t) WV_IMPORT(tcsetattr);
+int32_t __wv_tiocgwinsz(int32_t fd, wv_winsize *out) WV_IMPORT(tiocgwinsz);
+/* Returns 0 when fd is a terminal, ENOTTY when it is not, EBADF when closed. */
+int32_t __wv_isatty(int32_t fd) WV_IMPORT(isatty);
+
+/* ---- POSIX-style wrappers ----------------------------------------------- */
+
+#define WV__RET(call) do { int32_t e_ = (call); if (e_) { errno = e_; return -1; } } while (0)
+
+static inline int wv_spawn(const wv_spawn_req *req) {
+  int32_t pid; WV__RET(__wv_spawn(req, &pid)); return pid;
+}
+/* Spawns `path` with argv (NULL-terminated) and the caller's stdio. */
+static inline int wv_spawnv(const char *path, const char *const *argv) {
+  wv_spawn_req r = {0};
+  uint32_t n = 0, plen = 0;
+  while (argv[n]) n++;
+  while (path[plen]) plen++;
+  r.path = path; r.path_len = plen; r.argv = argv; r.argc = n; r.pgid = -1;
+  extern char **environ;
+  uint32_t e = 0;
+  while (environ && environ[e]) e++;
+  r.envp = (const char *const *)environ; r.envc = e;
+  return wv_spawn(&r);
+}
+static inline int wv_waitpid(int pid, int *status, int options) {
+  int32_t st = 0, got = 0;
+  WV__RET(__wv_wait(pid, options, &st, &got));
+  if (status) *status = st;
+  return got;
+}
+static inline int wv_kill(int pid, int sig) { WV__RET(__wv_kill(pid, sig)); return 0; }
+static inline int wv_getpid(void) { int32_t p = 0; __wv_getpid(&p); return p; }
+static inline int wv_getppid(void) { int32_t p = 0; __wv_getppid(&p); return p; }
+static inline int wv_pipe(int fds[2]) {
+  int32_t f[2]; WV__RET(__wv_pipe(f)); fds[0] = f[0]; fds[1] = f[1]; return 0;
+}
+static inline int wv_dup(int fd) { int32_t n; WV__RET(__wv_dup(fd, &n)); return n; }
+static inline int wv_dup2(int fd, int to) { WV__RET(__wv_dup2(fd, to)); return to; }
+static inline int wv_setpgid(int pid, int pgid) { WV__RET(__wv_setpgid(pid, pgid)); return 0; }
+static inline int wv_getpgid(int pid) { int32_t g; WV__RET(__wv_getpgid(pid, &g)); return g; }
+static inline int wv_setsid(void) { int32_t s; WV__RET(__wv_setsid(&s)); return s; }
+static inline int wv_getsid(int pid) { int32_t s; WV__RET(__wv_getsid(pid, &s)); return s; }
+static inline int wv_tcsetpgrp(int fd, int pgid) { WV__RET(__wv_tcsetpgrp(fd, pgid)); return 0; }
+static inline int wv_tcgetpgrp(int fd) { int32_t g; WV__RET(__wv_tcgetpgrp(fd, &g)); return g; }
+static inline int wv_tcgetattr(int fd, wv_termios *t) { WV__RET(__wv_tcgetattr(fd, t)); return 0; }
+static inline int wv_tcsetattr(int fd, int act, const wv_termios *t) {
+  WV__RET(__wv_tcsetattr(fd, act, t)); return 0;
+}
+static inline int wv_isatty(int fd) { int32_t e = __wv_isatty(fd); if (e) { errno = e; return 0; } return 1; }
+
+#undef WV__RET
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WVISOR_H */
