@@ -1,0 +1,373 @@
+import { Errno } from './abi/errno.js';
+import { CallState, ChannelViews, CHANNEL_BYTES, DOORBELL_BYTES, Hint, Internal, MAX_FDS, Pending, W } from './channel.js';
+import { DeviceFile } from './devices.js';
+import type { OpenFile } from './file.js';
+import { ModuleLoader, type LoadedModule } from './module-loader.js';
+import { Pipe, PipeAllocator, PipeEnd } from './pipe.js';
+import { RingArena } from './pipe-ring.js';
+import type { Platform } from './platform.js';
+import { ProcessGroup, Session } from './process-group.js';
+import { Task, TaskState } from './task.js';
+import { exitTask, reapIfInitChild } from './task-exit.js';
+import { sendSignal, continueTask } from './task-signals.js';
+import { handlers, PENDING, type Handler } from './sys/index.js';
+
+/** Resource limits of one kernel (one sandbox session). */
+export interface KernelLimits {
+  /** Live tasks at once (EAGAIN from spawn beyond). */
+  maxTasks: number;
+  /** Open fds per task (EMFILE beyond). At most MAX_FDS. */
+  maxFds: number;
+  /** Pipes at once (ENFILE beyond). */
+  maxPipes: number;
+  /** WebAssembly memory pages (64 KiB) per task (ENOMEM / a trap beyond). */
+  maxMemoryPages: number;
+}
+
+export const defaultLimits: KernelLimits = { maxTasks: 256, maxFds: MAX_FDS, maxPipes: 128, maxMemoryPages: 16384 };
+
+/** What to run: a host or a guest's spawn request, resolved. */
+export interface SpawnSpec {
+  /** The program's bytes (when the host gives them) ... */
+  bytes?: Uint8Array;
+  /** ... or an already loaded module. */
+  loaded?: LoadedModule;
+  argv: string[];
+  env: string[];
+  /** fd → description for the child's table (each gets a new reference). */
+  fds: Map<number, { file: OpenFile; rightsBase: bigint; rightsInheriting: bigint; preopen?: string }>;
+  /** Parent task (init when the host spawns). */
+  parent?: Task;
+  /** -1: parent's group; 0: new group led by the child; > 0: join that group. */
+  pgid?: number;
+  /** Start a new session (the host's first program, a shell). */
+  newSession?: boolean;
+}
+
+/**
+ * The kernel: the one authority for all task state. It owns the task set and
+ * pids, process groups and sessions, fd tables and open files, pipes, signals;
+ * it answers every call a task worker posts on its channel.
+ *
+ * Runs on an event loop (the page's kernel worker, or Node's main thread): it
+ * waits for its doorbell with Atomics.waitAsync and handles calls as they come;
+ * a call that must wait (wait(), poll, a stopped task) is held and answered later.
+ */
+export class Kernel {
+  /** Live and zombie tasks by pid (init included). Saved. */
+  readonly tasks = new Map<number, Task>();
+  /** pid 1: a kernel-side init that adopts orphans and reaps them. It runs no guest. */
+  readonly init: Task;
+  /** Next pid to hand out. Saved. */
+  private nextPid = 2;
+  /** Doorbell workers ring after posting a call. Not saved. */
+  readonly doorbell = new SharedArrayBuffer(DOORBELL_BYTES);
+  private readonly bell = new Int32Array(this.doorbell);
+  /** The shared ring arena and its allocator. Ring contents are saved per pipe. */
+  readonly pipes: PipeAllocator;
+  /** Compiled modules by hash. Not saved (modules are named by hash). */
+  readonly modules: ModuleLoader;
+  /** Resource limits. Fixed at creation. */
+  readonly limits: KernelLimits;
+  /** Fuel between preempt calls, given to every worker. */
+  quantum = 100_000;
+  /** Set when the kernel is shutting down; the doorbell loop ends. */
+  private stopped = false;
+  /** Listeners told when the task set or a task's state changes (the page's process panel). */
+  private readonly watchers = new Set<() => void>();
+  /** Tasks blocked in wait(): what to call when one of their children changes. Not saved (held calls are re-issued). */
+  readonly childWaiters = new Map<Task, () => void>();
+  /** Messages for the host's log (internal errors of workers). */
+  onLog: (msg: string) => void = () => {};
+
+  constructor(readonly platform: Platform, limits: Partial<KernelLimits> = {}) {
+    this.limits = { ...defaultLimits, ...limits };
+    this.limits.maxFds = Math.min(this.limits.maxFds, MAX_FDS);
+    const arena = new RingArena(new SharedArrayBuffer(RingArena.bytesFor(this.limits.maxPipes + 1)));
+    this.pipes = new PipeAllocator(arena, () => platform.realtimeNs());
+    this.modules = new ModuleLoader(platform);
+    this.init = new Task(1, ['init'], [], this.limits.maxFds, () => {}, platform.monotonicMs());
+    const session = new Session(1);
+    const group = new ProcessGroup(1, session);
+    this.init.pgrp = group;
+    group.members.add(this.init);
+    this.init.state = TaskState.Blocked;
+    this.tasks.set(1, this.init);
+    void this.loop();
+  }
+
+  /** Stops serving calls and kills every task. */
+  shutdown(): void {
+    this.stopped = true;
+    for (const t of this.tasks.values()) if (t !== this.init && t.alive) t.worker?.terminate();
+    Atomics.add(this.bell, 0, 1);
+    Atomics.notify(this.bell, 0);
+  }
+
+  // ---- the doorbell loop ------------------------------------------------------
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const seen = Atomics.load(this.bell, 0);
+      this.scan();
+      const r = Atomics.waitAsync(this.bell, 0, seen);
+      if (r.async) await r.value;
+    }
+  }
+
+  /** Handles every posted call not yet taken. */
+  private scan(): void {
+    for (const t of this.tasks.values()) {
+      const c = t.channel;
+      if (c && !t.inCall && t.alive && Atomics.load(c.i32, W.State) === CallState.Posted) {
+        t.inCall = true;
+        this.dispatch(t, c);
+      }
+    }
+  }
+
+  private dispatch(t: Task, c: ChannelViews): void {
+    const nr = c.i32[W.Nr];
+    let r: number;
+    try {
+      if (nr < 0) r = this.internal(t, nr, c);
+      else {
+        const h: Handler | undefined = handlers[nr];
+        r = h ? h(this, t, c) : Errno.NOSYS;
+      }
+    } catch (e) {
+      // A kernel bug must not take the kernel down: the guest gets EIO, the host a log line.
+      this.onLog(`kernel: call ${nr} of pid ${t.pid} failed: ${(e as Error)?.stack ?? e}`);
+      r = Errno.IO;
+    }
+    if (r !== PENDING) this.answer(t, r);
+  }
+
+  private internal(t: Task, nr: number, c: ChannelViews): number {
+    switch (nr) {
+      case Internal.Checkpoint:
+        if (t.state === TaskState.Stopped) {
+          t.atCheckpoint = true;
+          return PENDING;
+        }
+        return Errno.SUCCESS;
+      case Internal.Trap: {
+        const sig = Number(c.args[0]);
+        const msg = new TextDecoder().decode(c.payload.slice(0, c.i32[W.InLen]));
+        this.writeStderr(t, `${t.argv[0] ?? 'program'}: ${msg}\n`);
+        exitTask(this, t, sig & 0x7f);
+        return PENDING;
+      }
+      case Internal.RaiseSelf:
+        sendSignal(this, t, Number(c.args[0]));
+        return t.alive ? Errno.SUCCESS : PENDING;
+      default:
+        return Errno.NOSYS;
+    }
+  }
+
+  /**
+   * Answers a task's current call. Held while the task is stopped (delivered
+   * by SIGCONT); dropped when the task is gone.
+   */
+  answer(t: Task, errno: number): void {
+    if (!t.alive || !t.channel) return;
+    t.pending = null;
+    if (t.state === TaskState.Stopped) {
+      t.heldAnswer = errno;
+      return;
+    }
+    if (t.state === TaskState.Blocked) t.state = TaskState.Running;
+    const c = t.channel;
+    c.i32[W.Errno] = errno;
+    t.inCall = false;
+    Atomics.store(c.i32, W.State, CallState.Done);
+    Atomics.notify(c.i32, W.State);
+    this.changed();
+  }
+
+  /** Holds the task's current call until `answer` (the handler returns PENDING after calling this). */
+  block(t: Task, nr: number, cancel: () => void): number {
+    t.pending = { nr, cancel };
+    if (t.state === TaskState.Running) t.state = TaskState.Blocked;
+    this.changed();
+    return PENDING;
+  }
+
+  /** Sets pending-work bits for a task's worker and wakes it wherever it sleeps. */
+  poke(t: Task, bits: Pending): void {
+    const c = t.channel;
+    if (!c) return;
+    Atomics.or(c.i32, W.Pending, bits);
+    Atomics.notify(c.i32, W.Pending);
+    const ring = Atomics.load(c.i32, W.WaitRing);
+    if (ring > 0) this.pipes.arena.bump(ring - 1);
+  }
+
+  clearPending(t: Task, bits: Pending): void {
+    if (t.channel) Atomics.and(t.channel.i32, W.Pending, ~bits);
+  }
+
+  // ---- tasks ---------------------------------------------------------------------
+
+  /** Starts a program as a new task. Returns the task, or throws ModuleError / returns an errno. */
+  async spawn(spec: SpawnSpec): Promise<Task | Errno> {
+    const loaded = spec.loaded ?? await this.modules.load(spec.bytes!);
+    const parent = spec.parent ?? this.init;
+    if (!parent.alive) return Errno.SRCH;
+    let live = 0;
+    for (const t of this.tasks.values()) if (t.alive) live++;
+    if (live >= this.limits.maxTasks) return Errno.AGAIN;
+
+    // Resolve the group before creating anything, so a refusal leaves no trace.
+    const pid = this.nextPid;
+    let group: ProcessGroup | undefined;
+    const pgid = spec.pgid ?? -1;
+    if (spec.newSession) group = undefined;
+    else if (pgid === -1) group = parent.pgrp;
+    else if (pgid === 0) group = undefined;
+    else {
+      group = this.findGroup(pgid);
+      if (!group || group.session !== parent.pgrp.session) return Errno.PERM;
+    }
+    this.nextPid++;
+
+    const t = new Task(pid, spec.argv, spec.env, this.limits.maxFds, (task, fd) => this.fdChanged(task, fd),
+      this.platform.monotonicMs());
+    t.moduleHash = loaded.hash;
+    t.parent = parent;
+    parent.children.add(t);
+    if (!group) {
+      const session = spec.newSession ? new Session(pid) : parent.pgrp.session;
+      group = new ProcessGroup(pid, session);
+    }
+    t.pgrp = group;
+    group.members.add(t);
+    for (const [fd, e] of spec.fds) t.fds.put(fd, { ...e });
+    this.tasks.set(pid, t);
+
+    t.channel = new ChannelViews(new SharedArrayBuffer(CHANNEL_BYTES));
+    this.writeAllHints(t);
+    t.worker = this.platform.startTaskWorker({
+      channel: t.channel.sab,
+      doorbell: this.doorbell,
+      arena: this.pipes.arena.sab,
+      module: loaded.module,
+      pid,
+      args: [...spec.argv],
+      env: [...spec.env],
+      quantum: this.quantum,
+    }, {
+      onError: (message) => {
+        if (!t.alive) return;
+        this.onLog(`kernel: worker of pid ${pid} failed: ${message}`);
+        this.writeStderr(t, `${t.argv[0] ?? 'program'}: internal error: ${message}\n`);
+        exitTask(this, t, 6 /* SIGABRT */);
+      },
+    });
+    this.changed();
+    return t;
+  }
+
+  findGroup(pgid: number): ProcessGroup | undefined {
+    for (const t of this.tasks.values()) if (t.alive && t.pgrp.pgid === pgid) return t.pgrp;
+    return undefined;
+  }
+
+  /** Sends a signal to one task (default actions; handlers come with the signals issue). */
+  raise(t: Task, sig: number): void {
+    sendSignal(this, t, sig);
+  }
+
+  /**
+   * The bytes of the program a spawn names: a path in the VFS, or a bare name
+   * looked up in /bin (with or without .wasm). Returns an errno when there is none.
+   */
+  programBytes(path: string, _caller: Task): Uint8Array | Errno {
+    const found = this.programSource(path);
+    return found ?? Errno.NOENT;
+  }
+
+  /** Finds program bytes by path; set by the VFS wiring (and by hosts for tests). */
+  programSource: (path: string) => Uint8Array | undefined = () => undefined;
+
+  /** Continues a stopped task (SIGCONT's effect); exported for the signals code. */
+  resume(t: Task): void {
+    continueTask(this, t);
+  }
+
+  /** Reaps a zombie: removes it from the task set. */
+  reap(t: Task): void {
+    t.state = TaskState.Dead;
+    t.parent?.children.delete(t);
+    t.pgrp.members.delete(t);
+    if (t.pgrp.members.size === 0) t.pgrp.session.groups.delete(t.pgrp);
+    this.tasks.delete(t.pid);
+    this.changed();
+  }
+
+  /** Called by task-exit when a child of init becomes a zombie. */
+  initReap(t: Task): void {
+    reapIfInitChild(this, t);
+  }
+
+  // ---- files -----------------------------------------------------------------------
+
+  /** A new pipe, or undefined at the pipe limit. */
+  newPipe(): Pipe | undefined {
+    return this.pipes.create();
+  }
+
+  /** Both ends of a new pipe as open files, owned by `owner` for lock recovery. */
+  pipeEnds(owner: () => number): [PipeEnd, PipeEnd] | undefined {
+    const p = this.newPipe();
+    if (!p) return undefined;
+    return [new PipeEnd(p, true, owner), new PipeEnd(p, false, owner)];
+  }
+
+  device(kind: 'null' | 'zero' | 'urandom', readable: boolean, writable: boolean): DeviceFile {
+    return new DeviceFile(kind, readable, writable, (b) => this.platform.randomFill(b), () => this.platform.realtimeNs());
+  }
+
+  /** Writes a message to a task's stderr when it can take it without blocking (traps, kernel notices). */
+  writeStderr(t: Task, text: string): void {
+    const e = t.fds.get(2);
+    if (!e) return;
+    e.file.write(new TextEncoder().encode(text));
+  }
+
+  private fdChanged(t: Task, fd: number): void {
+    const c = t.channel;
+    if (!c || fd < 0 || fd >= c.hints.length) return;
+    const e = t.fds.get(fd);
+    Atomics.store(c.hints, fd, e ? e.file.hint() : Hint.Kernel);
+    Atomics.add(c.i32, W.HintGen, 1);
+  }
+
+  /** Rewrites every fd hint of a task (new worker, restore, flags changed). */
+  writeAllHints(t: Task): void {
+    const c = t.channel;
+    if (!c) return;
+    c.hints.fill(0);
+    for (const [fd, e] of t.fds.entries()) if (fd < c.hints.length) c.hints[fd] = e.file.hint();
+    Atomics.add(c.i32, W.HintGen, 1);
+  }
+
+  /** Re-derives one fd's hint after its description changed (fd_fdstat_set_flags). */
+  refreshHintsFor(file: OpenFile): void {
+    for (const t of this.tasks.values()) {
+      for (const [fd, e] of t.fds.entries()) if (e.file === file) this.fdChanged(t, fd);
+    }
+  }
+
+  // ---- observers -----------------------------------------------------------------
+
+  watch(cb: () => void): () => void {
+    this.watchers.add(cb);
+    return () => this.watchers.delete(cb);
+  }
+
+  changed(): void {
+    for (const w of this.watchers) w();
+  }
+}

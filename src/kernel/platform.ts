@@ -1,0 +1,46 @@
+/**
+ * What the kernel needs from its host, and nothing more: start and stop task
+ * workers, clocks, randomness, hashing. Two adapters implement it:
+ * src/platform/node (worker_threads) and src/platform/browser (Web Workers).
+ */
+
+/** The message a task worker is started with (worker/task-runtime.ts reads it). */
+export interface TaskWorkerStart {
+  channel: SharedArrayBuffer;
+  doorbell: SharedArrayBuffer;
+  arena: SharedArrayBuffer;
+  module: WebAssembly.Module;
+  pid: number;
+  args: string[];
+  env: string[];
+  quantum: number;
+}
+
+/** Events a task worker reports outside the channel. */
+export interface TaskWorkerEvents {
+  /** The worker died without ending through the channel (an internal error). */
+  onError(message: string): void;
+}
+
+export interface TaskWorkerHandle {
+  /** Ends the worker at once, wherever it is (SIGKILL). */
+  terminate(): void;
+}
+
+export interface Platform {
+  startTaskWorker(start: TaskWorkerStart, events: TaskWorkerEvents): TaskWorkerHandle;
+  /** Wall clock, ns since the Unix epoch. */
+  realtimeNs(): bigint;
+  /** Monotonic clock, ms (fractional). */
+  monotonicMs(): number;
+  /** Fills buf (≤ 65536 bytes) with strong random bytes. */
+  randomFill(buf: Uint8Array): void;
+  /** Lowercase hex SHA-256. */
+  sha256(bytes: Uint8Array): Promise<string>;
+  /**
+   * Rewrites a module that lacks wVisor's instrumentation (fuel checks,
+   * Asyncify, exported globals). Absent: such modules run uninstrumented
+   * (no stop of a syscall-free loop, no snapshot).
+   */
+  instrument?(bytes: Uint8Array): Promise<Uint8Array>;
+}
