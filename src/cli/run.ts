@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Kernel } from '../kernel/kernel.js';
-import { drain, feed } from '../kernel/host-pipe.js';
-import { ModuleError } from '../kernel/module-loader.js';
-import { STREAM_RIGHTS } from '../kernel/abi/wasi-types.js';
-import type { OpenFile } from '../kernel/file.js';
-import { NodePlatform } from '../platform/node/node-platform.js';
+import { SpawnError } from '../kernel/sandbox.js';
+import { createNodeSandbox } from '../platform/node/node-sandbox.js';
 import { type RunOptions, UsageError } from './args.js';
-import { errnoNames } from '../kernel/abi/errno.js';
 
-/** Host signals the CLI passes on to the guest's process group, as the same signals. */
+/** Host signals the CLI passes on to the guest, as the same signals. */
 const forwarded: Array<[NodeJS.Signals, number]> = [
   ['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1], ['SIGQUIT', 3], ['SIGUSR1', 10],
 ];
@@ -23,56 +18,52 @@ export async function run(o: RunOptions): Promise<number> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
     throw new UsageError(`cannot read ${o.module}: ${why}`);
   }
-  const kernel = new Kernel(new NodePlatform());
-  kernel.onLog = (m) => process.stderr.write(`${m}\n`);
-  const me = () => 0;
-  const stdin = kernel.pipeEnds(me)!;
-  const stdout = kernel.pipeEnds(me)!;
-  const stderr = kernel.pipeEnds(me)!;
-  const rights = BigInt(STREAM_RIGHTS);
-  const entry = (file: OpenFile) => ({ file, rightsBase: rights, rightsInheriting: 0n });
-  const fds = new Map([[0, entry(stdin[0])], [1, entry(stdout[1])], [2, entry(stderr[1])]]);
-
-  const out = drain(stdout[0], (b) => writeHost(process.stdout, b));
-  const err = drain(stderr[0], (b) => writeHost(process.stderr, b));
-
-  let task;
+  const sb = createNodeSandbox();
+  sb.kernel.onLog = (m) => process.stderr.write(`${m}\n`);
+  for (const [host, guest] of o.dirs) await mountHostDir(sb, host, guest);
+  let p;
   try {
-    task = await kernel.spawn({ bytes, argv: [o.module.split('/').pop()!, ...o.args], env: o.env, fds, newSession: true });
+    p = await sb.spawn({
+      bytes,
+      argv: [o.module.split('/').pop()!, ...o.args],
+      env: o.env,
+      stdin: 'pipe',
+      onStdout: (b) => writeHost(process.stdout, b),
+      onStderr: (b) => writeHost(process.stderr, b),
+    });
   } catch (e) {
-    kernel.shutdown();
-    if (e instanceof ModuleError) throw new UsageError(`${o.module}: ${e.message}`);
+    sb.shutdown();
+    if (e instanceof SpawnError) throw new UsageError(e.message.replace(/^[^:]*: /, `${o.module}: `));
     throw e;
   }
-  if (typeof task === 'number') {
-    kernel.shutdown();
-    throw new UsageError(`cannot start ${o.module}: ${errnoNames[task]}`);
+  const proc = p;
+  process.stdin.on('data', (chunk: Buffer) => {
+    process.stdin.pause();
+    void proc.write(chunk).then((ok) => (ok ? process.stdin.resume() : proc.closeStdin()));
+  });
+  process.stdin.on('end', () => proc.closeStdin());
+  process.stdin.on('error', () => proc.closeStdin());
+  for (const [name, sig] of forwarded) process.on(name, () => sb.kill(proc.pid, sig));
+
+  const info = await proc.exited;
+  sb.shutdown();
+  return info.shellCode;
+}
+
+async function mountHostDir(sb: ReturnType<typeof createNodeSandbox>, host: string, guest: string): Promise<void> {
+  const { HostFs } = await import('../platform/node/host-fs.js');
+  const vfs = sb.kernel.vfs;
+  const abs = guest.startsWith('/') ? guest : `/${guest}`;
+  // Create the mount point (and its parents) in the in-memory tree.
+  const parts = abs.split('/').filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) vfs.mkdir(vfs.root, '/' + parts.slice(0, i).join('/'));
+  try {
+    vfs.mount(abs, new HostFs(host));
+  } catch (e) {
+    throw new UsageError(`--dir ${host}::${guest}: ${(e as Error).message}`);
   }
-
-  pumpStdin(stdin[1]);
-  const t = task;
-  for (const [name, sig] of forwarded) process.on(name, () => kernel.raise(t, sig));
-
-  const status = await t.exited;
-  out.flush();
-  err.flush();
-  kernel.shutdown();
-  if ((status & 0x7f) === 0) return (status >> 8) & 0xff;
-  return 128 + (status & 0x7f);
 }
 
 function writeHost(stream: NodeJS.WriteStream, b: Uint8Array): Promise<void> | void {
   if (!stream.write(b)) return new Promise((r) => stream.once('drain', () => r()));
-}
-
-/** Host stdin → the guest's stdin pipe; EOF closes the host's write end. */
-function pumpStdin(end: import('../kernel/pipe.js').PipeEnd): void {
-  end.refs++;
-  const close = () => { if (end.refs > 0) { end.refs = 0; end.release(); } };
-  process.stdin.on('data', (chunk: Buffer) => {
-    process.stdin.pause();
-    void feed(end, chunk).then((ok) => (ok ? process.stdin.resume() : close()));
-  });
-  process.stdin.on('end', close);
-  process.stdin.on('error', close);
 }

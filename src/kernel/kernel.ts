@@ -11,6 +11,9 @@ import { Task, TaskState } from './task.js';
 import { exitTask, reapIfInitChild } from './task-exit.js';
 import { sendSignal, continueTask } from './task-signals.js';
 import { handlers, PENDING, type Handler } from './sys/index.js';
+import { createStandardTree, FileType as VfsType, type NodeHandle, type Vfs } from './vfs/index.js';
+import { VfsFile } from './vfs-file.js';
+import { ALL_RIGHTS, DIR_RIGHTS } from './abi/wasi-types.js';
 
 /** Resource limits of one kernel (one sandbox session). */
 export interface KernelLimits {
@@ -22,9 +25,11 @@ export interface KernelLimits {
   maxPipes: number;
   /** WebAssembly memory pages (64 KiB) per task (ENOMEM / a trap beyond). */
   maxMemoryPages: number;
+  /** Bytes of file data the in-memory filesystem holds (ENOSPC beyond). */
+  vfsBytes: number;
 }
 
-export const defaultLimits: KernelLimits = { maxTasks: 256, maxFds: MAX_FDS, maxPipes: 128, maxMemoryPages: 16384 };
+export const defaultLimits: KernelLimits = { maxTasks: 256, maxFds: MAX_FDS, maxPipes: 128, maxMemoryPages: 16384, vfsBytes: 256 << 20 };
 
 /** What to run: a host or a guest's spawn request, resolved. */
 export interface SpawnSpec {
@@ -67,6 +72,8 @@ export class Kernel {
   readonly pipes: PipeAllocator;
   /** Compiled modules by hash. Not saved (modules are named by hash). */
   readonly modules: ModuleLoader;
+  /** The filesystem every task sees. Saved. */
+  readonly vfs: Vfs;
   /** Resource limits. Fixed at creation. */
   readonly limits: KernelLimits;
   /** Fuel between preempt calls, given to every worker. */
@@ -86,6 +93,8 @@ export class Kernel {
     const arena = new RingArena(new SharedArrayBuffer(RingArena.bytesFor(this.limits.maxPipes + 1)));
     this.pipes = new PipeAllocator(arena, () => platform.realtimeNs());
     this.modules = new ModuleLoader(platform);
+    this.vfs = createStandardTree({ clock: () => platform.realtimeNs(), random: (b) => platform.randomFill(b) },
+      { maxBytes: this.limits.vfsBytes });
     this.init = new Task(1, ['init'], [], this.limits.maxFds, () => {}, platform.monotonicMs());
     const session = new Session(1);
     const group = new ProcessGroup(1, session);
@@ -284,12 +293,41 @@ export class Kernel {
    * looked up in /bin (with or without .wasm). Returns an errno when there is none.
    */
   programBytes(path: string, _caller: Task): Uint8Array | Errno {
-    const found = this.programSource(path);
-    return found ?? Errno.NOENT;
+    const candidates = path.includes('/') ? [path] : [`/bin/${path}`, `/bin/${path}.wasm`];
+    let err: Errno = Errno.NOENT;
+    for (const p of candidates) {
+      const r = this.readFile(p);
+      if (typeof r !== 'number') return r;
+      if (r !== Errno.NOENT) err = r;
+    }
+    return err;
   }
 
-  /** Finds program bytes by path; set by the VFS wiring (and by hosts for tests). */
-  programSource: (path: string) => Uint8Array | undefined = () => undefined;
+  /** Reads a whole file from the VFS by absolute path (EISDIR for a directory, EACCES for a device). */
+  readFile(path: string): Uint8Array | Errno {
+    const h = this.vfs.open(this.vfs.root, path, { follow: true });
+    if (typeof h === 'number') return h;
+    try {
+      const type = this.vfs.fileType(h);
+      if (type === VfsType.DIRECTORY) return Errno.ISDIR;
+      if (type !== VfsType.REGULAR_FILE) return Errno.ACCES;
+      const size = this.vfs.sizeOf(h);
+      if (size < 0) return -size;
+      const out = new Uint8Array(size);
+      const n = this.vfs.read(h, 0, out);
+      return n < 0 ? -n : out.subarray(0, n);
+    } finally {
+      this.vfs.close(h);
+    }
+  }
+
+  /** An fd entry for a preopened directory (fd 3 = "/" for every host-started task). */
+  preopen(path: string, name = path): { file: OpenFile; rightsBase: bigint; rightsInheriting: bigint; preopen: string } | Errno {
+    const h: NodeHandle | Errno = this.vfs.open(this.vfs.root, path, { oflags: 2 /* DIRECTORY */ });
+    if (typeof h === 'number') return h;
+    return { file: new VfsFile(this.vfs, h, true, false, path), rightsBase: BigInt(DIR_RIGHTS),
+      rightsInheriting: BigInt(ALL_RIGHTS), preopen: name };
+  }
 
   /** Continues a stopped task (SIGCONT's effect); exported for the signals code. */
   resume(t: Task): void {

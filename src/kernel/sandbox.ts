@@ -1,0 +1,206 @@
+import { Errno, errnoNames } from './abi/errno.js';
+import { signalNames } from './abi/signals.js';
+import { STREAM_RIGHTS } from './abi/wasi-types.js';
+import type { OpenFile } from './file.js';
+import { drain, feed } from './host-pipe.js';
+import { Kernel, type KernelLimits } from './kernel.js';
+import { ModuleError } from './module-loader.js';
+import type { PipeEnd } from './pipe.js';
+import type { Platform } from './platform.js';
+import { type Task, TaskState } from './task.js';
+import { signalGroup } from './task-signals.js';
+
+/** How a process ended, decoded from its Linux wait status. */
+export interface ExitInfo {
+  /** The raw Linux wait status. */
+  status: number;
+  /** Exit code when it exited, else null. */
+  code: number | null;
+  /** Signal number when a signal killed it, else null. */
+  signal: number | null;
+  /** What a shell would report as `$?`: the code, or 128 + the signal. */
+  shellCode: number;
+}
+
+export function decodeStatus(status: number): ExitInfo {
+  const sig = status & 0x7f;
+  if (sig === 0) {
+    const code = (status >> 8) & 0xff;
+    return { status, code, signal: null, shellCode: code };
+  }
+  return { status, code: null, signal: sig, shellCode: 128 + sig };
+}
+
+/** What the host asks to run. */
+export interface ProcessSpec {
+  /** argv; argv[0] names the program (a path, or a name looked up in /bin) unless `bytes` is given. */
+  argv: string[];
+  /** Environment, NAME=VALUE; the guest sees only these. */
+  env?: string[];
+  /** The module's bytes, when it is not in the VFS. */
+  bytes?: Uint8Array;
+  /** Bytes fed to stdin, after which stdin reaches EOF; 'pipe' keeps it open for {@link HostProcess.write}. */
+  stdin?: Uint8Array | string | 'pipe';
+  /** Called with each chunk the process writes to stdout / stderr. */
+  onStdout?: (bytes: Uint8Array) => void | Promise<void>;
+  onStderr?: (bytes: Uint8Array) => void | Promise<void>;
+}
+
+/** A process the host started, with its stdio ends. */
+export class HostProcess {
+  private stdinOpen = true;
+  constructor(
+    readonly task: Task,
+    private readonly stdin: PipeEnd,
+    /** Resolves when the process ended and its stdout/stderr were copied out. */
+    readonly exited: Promise<ExitInfo>,
+  ) {}
+
+  get pid(): number { return this.task.pid; }
+
+  /** Writes to the process's stdin (waits for room); false when nobody reads it any more. */
+  async write(bytes: Uint8Array | string): Promise<boolean> {
+    if (!this.stdinOpen) return false;
+    return feed(this.stdin, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
+  }
+
+  /** Closes the host's end of stdin: the process reads EOF. */
+  closeStdin(): void {
+    if (!this.stdinOpen) return;
+    this.stdinOpen = false;
+    this.stdin.release();
+  }
+}
+
+/** A row of the process list. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  state: TaskState;
+  command: string;
+  /** CPU time in ms as the task's worker measured it (browsers give no real CPU time). */
+  cpuMs: number;
+}
+
+/** A user-facing error: the message says what was wrong and what to do. */
+export class SpawnError extends Error {
+  constructor(message: string, readonly errno?: Errno) {
+    super(message);
+    this.name = 'SpawnError';
+  }
+}
+
+/**
+ * The host's view of one sandbox: a kernel with a standard filesystem, and
+ * the operations the CLI, the page and the test API need (start a program
+ * with its stdio wired to the host, signal, list processes).
+ */
+export class Sandbox {
+  readonly kernel: Kernel;
+
+  constructor(platform: Platform, limits: Partial<KernelLimits> = {}) {
+    this.kernel = new Kernel(platform, limits);
+  }
+
+  /** Starts a program with stdin/stdout/stderr as pipes to the host and "/" preopened at fd 3. */
+  async spawn(spec: ProcessSpec): Promise<HostProcess> {
+    const k = this.kernel;
+    if (spec.argv.length === 0) throw new SpawnError('no program given: argv is empty');
+    let bytes = spec.bytes;
+    if (!bytes) {
+      const r = k.programBytes(spec.argv[0], k.init);
+      if (typeof r === 'number') {
+        throw new SpawnError(r === Errno.NOENT ? `${spec.argv[0]}: command not found`
+          : `${spec.argv[0]}: cannot run: ${errnoNames[r]}`, r);
+      }
+      bytes = r;
+    }
+    const host = () => 0;
+    const ends = [k.pipeEnds(host), k.pipeEnds(host), k.pipeEnds(host)];
+    if (ends.some((e) => e === undefined)) {
+      for (const e of ends) if (e) { e[0].release(); e[1].release(); }
+      throw new SpawnError('too many pipes open in this sandbox; end some processes and try again', Errno.NFILE);
+    }
+    const [stdin, stdout, stderr] = ends as Array<[PipeEnd, PipeEnd]>;
+    const rights = BigInt(STREAM_RIGHTS);
+    const entry = (file: OpenFile) => ({ file, rightsBase: rights, rightsInheriting: 0n });
+    const fds = new Map<number, ReturnType<typeof entry> & { preopen?: string }>(
+      [[0, entry(stdin[0])], [1, entry(stdout[1])], [2, entry(stderr[1])]]);
+    const root = k.preopen('/');
+    if (typeof root !== 'number') fds.set(3, root);
+    const out = drain(stdout[0], spec.onStdout ?? (() => {}));
+    const err = drain(stderr[0], spec.onStderr ?? (() => {}));
+    let t: Task | Errno;
+    try {
+      t = await k.spawn({ bytes, argv: spec.argv, env: spec.env ?? [], fds, newSession: true });
+    } catch (e) {
+      for (const [r, w] of ends as Array<[PipeEnd, PipeEnd]>) { r.release(); w.release(); }
+      if (e instanceof ModuleError) throw new SpawnError(`${spec.argv[0]}: ${e.message}`);
+      throw e;
+    }
+    if (typeof t === 'number') {
+      for (const [r, w] of ends as Array<[PipeEnd, PipeEnd]>) { r.release(); w.release(); }
+      throw new SpawnError(t === Errno.AGAIN ? 'too many processes in this sandbox; end some and try again'
+        : `cannot start ${spec.argv[0]}: ${errnoNames[t]}`, t);
+    }
+    const task = t;
+    const exited = task.exited.then(async (status) => {
+      // Copy out what the process wrote; children that keep the pipes open do not hold us up.
+      out.flush();
+      err.flush();
+      stdout[0].release();
+      stderr[0].release();
+      return decodeStatus(status);
+    });
+    const p = new HostProcess(task, stdin[1], exited);
+    if (spec.stdin !== 'pipe') {
+      const data = spec.stdin === undefined ? new Uint8Array(0)
+        : typeof spec.stdin === 'string' ? new TextEncoder().encode(spec.stdin) : spec.stdin;
+      void p.write(data).then(() => p.closeStdin());
+    }
+    return p;
+  }
+
+  /** Runs a program to its end and collects its output (the test API's `run`). */
+  async run(spec: Omit<ProcessSpec, 'onStdout' | 'onStderr'>): Promise<ExitInfo & { stdout: string; stderr: string }> {
+    const outChunks: Uint8Array[] = [];
+    const errChunks: Uint8Array[] = [];
+    const p = await this.spawn({ ...spec, onStdout: (b) => { outChunks.push(b); }, onStderr: (b) => { errChunks.push(b); } });
+    const info = await p.exited;
+    return { ...info, stdout: decode(outChunks), stderr: decode(errChunks) };
+  }
+
+  /** kill(2) from the host: pid > 0 one process, pid < 0 a process group. */
+  kill(pid: number, sig: number): Errno {
+    if (!Number.isInteger(sig) || sig < 0 || sig > 64) return Errno.INVAL;
+    if (pid < 0) return signalGroup(this.kernel, -pid, sig) ? Errno.SUCCESS : Errno.SRCH;
+    const t = this.kernel.tasks.get(pid);
+    if (!t || t === this.kernel.init || !t.alive) return Errno.SRCH;
+    this.kernel.raise(t, sig);
+    return Errno.SUCCESS;
+  }
+
+  /** The process list (init excluded). */
+  ps(): ProcessInfo[] {
+    const out: ProcessInfo[] = [];
+    for (const t of this.kernel.tasks.values()) {
+      if (t === this.kernel.init) continue;
+      out.push({ pid: t.pid, ppid: t.parent?.pid ?? 0, pgid: t.pgid, sid: t.sid, state: t.state, command: t.command,
+        cpuMs: t.cpuNs() / 1e6 });
+    }
+    return out;
+  }
+
+  shutdown(): void {
+    this.kernel.shutdown();
+  }
+}
+
+function decode(chunks: Uint8Array[]): string {
+  const d = new TextDecoder();
+  return chunks.map((c) => d.decode(c, { stream: true })).join('') + d.decode();
+}
+
+export { signalNames };
