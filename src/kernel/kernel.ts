@@ -14,6 +14,7 @@ import { handlers, PENDING, type Handler } from './sys/index.js';
 import { createStandardTree, FileType as VfsType, type NodeHandle, type Vfs } from './vfs/index.js';
 import { VfsFile } from './vfs-file.js';
 import { ALL_RIGHTS, DIR_RIGHTS } from './abi/wasi-types.js';
+import { RESTART, type TaskImage } from './snapshot/task-image.js';
 
 /** Resource limits of one kernel (one sandbox session). */
 export interface KernelLimits {
@@ -64,7 +65,7 @@ export class Kernel {
   /** pid 1: a kernel-side init that adopts orphans and reaps them. It runs no guest. */
   readonly init: Task;
   /** Next pid to hand out. Saved. */
-  private nextPid = 2;
+  nextPid = 2;
   /** Doorbell workers ring after posting a call. Not saved. */
   readonly doorbell = new SharedArrayBuffer(DOORBELL_BYTES);
   private readonly bell = new Int32Array(this.doorbell);
@@ -72,8 +73,8 @@ export class Kernel {
   readonly pipes: PipeAllocator;
   /** Compiled modules by hash. Not saved (modules are named by hash). */
   readonly modules: ModuleLoader;
-  /** The filesystem every task sees. Saved. */
-  readonly vfs: Vfs;
+  /** The filesystem every task sees. Saved. Replaced only by a restore, before any task runs. */
+  vfs: Vfs;
   /** Resource limits. Fixed at creation. */
   readonly limits: KernelLimits;
   /** Fuel between preempt calls, given to every worker. */
@@ -82,6 +83,8 @@ export class Kernel {
   private stopped = false;
   /** Listeners told when the task set or a task's state changes (the page's process panel). */
   private readonly watchers = new Set<() => void>();
+  /** Open files the host holds outside any fd table (a CLI's stdio ends), by name, so snapshots can name them. */
+  readonly hostFiles = new Map<string, OpenFile>();
   /** Tasks blocked in wait(): what to call when one of their children changes. Not saved (held calls are re-issued). */
   readonly childWaiters = new Map<Task, () => void>();
   /** Messages for the host's log (internal errors of workers). */
@@ -108,6 +111,7 @@ export class Kernel {
   /** Stops serving calls and kills every task. */
   shutdown(): void {
     this.stopped = true;
+    this.platform.dispose?.();
     for (const t of this.tasks.values()) if (t !== this.init && t.alive) t.worker?.terminate();
     Atomics.add(this.bell, 0, 1);
     Atomics.notify(this.bell, 0);
@@ -155,7 +159,7 @@ export class Kernel {
   private internal(t: Task, nr: number, c: ChannelViews): number {
     switch (nr) {
       case Internal.Checkpoint:
-        if (t.state === TaskState.Stopped) {
+        if (t.state === TaskState.Stopped && !t.snapshotRequested) {
           t.atCheckpoint = true;
           return PENDING;
         }
@@ -255,17 +259,31 @@ export class Kernel {
     for (const [fd, e] of spec.fds) t.fds.put(fd, { ...e });
     this.tasks.set(pid, t);
 
+    this.startWorker(t, loaded.module);
+    this.changed();
+    return t;
+  }
+
+  /**
+   * Starts a task's worker: fresh (at _start) or rewinding into a saved image.
+   * The channel is new either way; the fd hints are written from the fd table.
+   */
+  startWorker(t: Task, module: WebAssembly.Module, restore?: TaskImage, snapshotAtSyscall = 0): void {
     t.channel = new ChannelViews(new SharedArrayBuffer(CHANNEL_BYTES));
+    t.inCall = false;
     this.writeAllHints(t);
+    const pid = t.pid;
     t.worker = this.platform.startTaskWorker({
       channel: t.channel.sab,
       doorbell: this.doorbell,
       arena: this.pipes.arena.sab,
-      module: loaded.module,
+      module,
       pid,
-      args: [...spec.argv],
-      env: [...spec.env],
+      args: [...t.argv],
+      env: [...t.env],
       quantum: this.quantum,
+      restore,
+      snapshotAtSyscall,
     }, {
       onError: (message) => {
         if (!t.alive) return;
@@ -273,9 +291,54 @@ export class Kernel {
         this.writeStderr(t, `${t.argv[0] ?? 'program'}: internal error: ${message}\n`);
         exitTask(this, t, 6 /* SIGABRT */);
       },
+      onImage: (image) => {
+        t.image = image;
+        t.worker?.terminate();
+        t.worker = null;
+        t.cpuBaseNs = t.cpuNs();
+        t.channel = null;
+        t.inCall = false;
+        const cb = t.onImage;
+        t.onImage = null;
+        cb?.(image);
+      },
     });
-    this.changed();
-    return t;
+  }
+
+  /**
+   * Asks a live task to unwind at its next syscall entry and send its image.
+   * A call the kernel holds is answered RESTART (it is re-issued after the
+   * restore); a call that already took effect (an answer held while stopped,
+   * a stop checkpoint) completes first and the task unwinds at its next call.
+   */
+  requestImage(t: Task): Promise<TaskImage> {
+    if (t.image) return Promise.resolve(t.image);
+    const p = new Promise<TaskImage>((resolve) => { t.onImage = resolve; });
+    t.snapshotRequested = true;
+    this.poke(t, Pending.Snapshot);
+    if (t.pending) {
+      t.pending.cancel();
+      t.pending = null;
+      this.answerNow(t, RESTART);
+    } else if (t.atCheckpoint) {
+      t.atCheckpoint = false;
+      this.answerNow(t, 0);
+    } else if (t.heldAnswer !== null) {
+      const e = t.heldAnswer;
+      t.heldAnswer = null;
+      this.answerNow(t, e);
+    }
+    return p;
+  }
+
+  /** Answers a call even while the task is stopped (snapshots only). */
+  private answerNow(t: Task, errno: number): void {
+    const c = t.channel;
+    if (!c) return;
+    c.i32[W.Errno] = errno;
+    t.inCall = false;
+    Atomics.store(c.i32, W.State, CallState.Done);
+    Atomics.notify(c.i32, W.State);
   }
 
   findGroup(pgid: number): ProcessGroup | undefined {
@@ -372,6 +435,11 @@ export class Kernel {
     const e = t.fds.get(2);
     if (!e) return;
     e.file.write(new TextEncoder().encode(text));
+  }
+
+  /** Rewrites one fd's hint in the task's channel (the fd table changed). */
+  refreshHint(t: Task, fd: number): void {
+    this.fdChanged(t, fd);
   }
 
   private fdChanged(t: Task, fd: number): void {

@@ -1,3 +1,5 @@
+import type { TaskImage } from './snapshot/task-image.js';
+
 /**
  * What the kernel needs from its host, and nothing more: start and stop task
  * workers, clocks, randomness, hashing. Two adapters implement it:
@@ -14,12 +16,18 @@ export interface TaskWorkerStart {
   args: string[];
   env: string[];
   quantum: number;
+  /** User-space state to rewind into instead of starting at _start (restore). */
+  restore?: TaskImage;
+  /** Unwind (for a snapshot) before this many syscalls have been made; 0 = never. */
+  snapshotAtSyscall?: number;
 }
 
 /** Events a task worker reports outside the channel. */
 export interface TaskWorkerEvents {
   /** The worker died without ending through the channel (an internal error). */
   onError(message: string): void;
+  /** The task unwound for a snapshot and sent its user-space state. */
+  onImage(image: TaskImage): void;
 }
 
 export interface TaskWorkerHandle {
@@ -43,4 +51,6 @@ export interface Platform {
    * (no stop of a syscall-free loop, no snapshot).
    */
   instrument?(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Releases what the platform holds ahead of need (pre-started workers). */
+  dispose?(): void;
 }

@@ -2,6 +2,7 @@ import type { ChannelViews } from './channel.js';
 import { FdTable } from './fd-table.js';
 import type { TaskWorkerHandle } from './platform.js';
 import type { ProcessGroup } from './process-group.js';
+import type { TaskImage } from './snapshot/task-image.js';
 
 /** Where a task is in its life (kernel/README.md has the diagram). */
 export const enum TaskState {
@@ -66,6 +67,14 @@ export class Task {
   readonly startedMs: number;
   /** SHA-256 of the module the task runs. Saved. */
   moduleHash = '';
+  /** A snapshot asked this task to unwind at its next syscall entry. Not saved. */
+  snapshotRequested = false;
+  /** The task's user-space state once unwound for a snapshot. Saved (it is the snapshot). */
+  image: TaskImage | null = null;
+  /** Called when `image` arrives. Not saved. */
+  onImage: ((image: TaskImage) => void) | null = null;
+  /** CPU time (ns) carried over from before a restore. Saved. */
+  cpuBaseNs = 0;
 
   constructor(
     /** Process id. Fixed. Saved. */
@@ -104,8 +113,8 @@ export class Task {
   /** CPU time the worker reports (ns), as of its last call. */
   cpuNs(): number {
     const c = this.channel;
-    if (!c) return 0;
-    return (c.i32[8] >>> 0) + (c.i32[9] >>> 0) * 0x100000000;
+    if (!c) return this.cpuBaseNs;
+    return this.cpuBaseNs + (c.i32[8] >>> 0) + (c.i32[9] >>> 0) * 0x100000000;
   }
 }
 

@@ -4,21 +4,47 @@ import type { Platform, TaskWorkerEvents, TaskWorkerHandle, TaskWorkerStart } fr
 
 const workerUrl = new URL('./task-worker.js', import.meta.url);
 
-/** The kernel's platform on Node: worker_threads for tasks, node:crypto, performance clocks. */
+/**
+ * The kernel's platform on Node: worker_threads for tasks, node:crypto,
+ * performance clocks. Keeps one worker started ahead of need (it has loaded the
+ * task runtime and waits for its start message), so a spawn does not pay for
+ * starting a thread.
+ */
 export class NodePlatform implements Platform {
-  /** Rewrites uninstrumented modules with binaryen (loaded on first use). */
-  instrumentModules = true;
+  /** The pre-started worker, or null while one is being started. Not kernel state. */
+  private spare: Worker | null = null;
+
+  constructor(private readonly options: { warmWorkers?: boolean } = {}) {
+    if (options.warmWorkers !== false) this.spare = this.newWorker();
+  }
+
+  private newWorker(): Worker {
+    const w = new Worker(workerUrl, { stdout: false, stderr: false });
+    // An idle spare must not keep the process alive.
+    w.unref();
+    return w;
+  }
 
   startTaskWorker(start: TaskWorkerStart, events: TaskWorkerEvents): TaskWorkerHandle {
-    const w = new Worker(workerUrl, { workerData: start, stdout: false, stderr: false });
+    const w = this.spare ?? this.newWorker();
+    this.spare = null;
+    if (this.options.warmWorkers !== false) setImmediate(() => { this.spare ??= this.newWorker(); });
+    w.ref();
     let terminated = false;
     w.on('error', (e) => { if (!terminated) events.onError(e?.stack ?? String(e)); });
+    w.postMessage(start);
     return {
       terminate: () => {
         terminated = true;
         void w.terminate();
       },
     };
+  }
+
+  /** Ends the spare worker (the kernel is shutting down). */
+  dispose(): void {
+    void this.spare?.terminate();
+    this.spare = null;
   }
 
   realtimeNs(): bigint {

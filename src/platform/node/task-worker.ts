@@ -1,10 +1,15 @@
 import { randomFillSync } from 'node:crypto';
-import { workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { runTask, type TaskWorkerInit } from '../../worker/task-runtime.js';
 
-/** Entry point of a task's worker_thread under Node. */
-runTask(workerData as TaskWorkerInit, {
-  realtimeNs: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)),
-  monotonicMs: () => performance.now(),
-  randomFill: (b) => { randomFillSync(b); },
+/**
+ * Entry point of a task's worker_thread under Node. The worker starts ahead of
+ * need and runs the task whose start message arrives first.
+ */
+parentPort!.once('message', (init: TaskWorkerInit) => {
+  runTask(init, {
+    realtimeNs: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)),
+    monotonicMs: () => performance.now(),
+    randomFill: (b) => { randomFillSync(b); },
+  });
 });

@@ -1,0 +1,112 @@
+import { DeviceFile } from '../devices.js';
+import type { OpenFile } from '../file.js';
+import type { Kernel } from '../kernel.js';
+import { Pipe, PipeEnd } from '../pipe.js';
+import { type Task, TaskState } from '../task.js';
+import { VfsFile } from '../vfs-file.js';
+import type { FileState, KernelState, PipeState, TaskState as SavedTask } from './kernel-state.js';
+
+/** Why a snapshot could not be taken or restored; the message says what to do. */
+export class SnapshotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotError';
+  }
+}
+
+/**
+ * Unwinds every live task at its next syscall entry and collects the kernel's
+ * state. Afterwards every live task is parked as an image (no worker); call
+ * {@link resumeFromImages} to continue them, or end the kernel. A task that
+ * does not reach a safe point within `timeoutMs` (a loop without calls) fails
+ * the snapshot; the tasks already unwound must then be resumed by the caller.
+ */
+export async function captureKernel(k: Kernel, timeoutMs = 10_000): Promise<KernelState> {
+  const live = [...k.tasks.values()].filter((t) => t !== k.init && t.alive);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
+  const all = Promise.all(live.map((t) => k.requestImage(t)));
+  const r = await Promise.race([all, timeout]);
+  clearTimeout(timer);
+  if (r === 'timeout') {
+    const stuck = live.filter((t) => !t.image).map((t) => `${t.pid} (${t.argv[0]})`);
+    throw new SnapshotError(`task ${stuck.join(', ')} did not reach a safe point within ${timeoutMs / 1000} s: `
+      + 'a task is saved at its next system call, and this one is computing without making any; try again later');
+  }
+  return describeKernel(k);
+}
+
+/** Restarts every task that has an image in a fresh worker, rewinding into it. */
+export async function resumeFromImages(k: Kernel, modules: (hash: string) => Promise<WebAssembly.Module>): Promise<void> {
+  for (const t of k.tasks.values()) {
+    if (!t.alive || !t.image) continue;
+    const image = t.image;
+    t.image = null;
+    t.snapshotRequested = false;
+    k.startWorker(t, await modules(t.moduleHash), image);
+    if (t.state === TaskState.Stopped) k.poke(t, 1 /* Pending.Stop */);
+  }
+}
+
+/** The kernel's state as plain data (tasks must be parked as images). */
+export function describeKernel(k: Kernel): KernelState {
+  const fileIds = new Map<OpenFile, number>();
+  const pipeIds = new Map<Pipe, number>();
+  const files: FileState[] = [];
+  const pipes: PipeState[] = [];
+  const fileId = (f: OpenFile): number => {
+    let id = fileIds.get(f);
+    if (id !== undefined) return id;
+    id = files.length;
+    fileIds.set(f, id);
+    if (f instanceof PipeEnd) {
+      let pid = pipeIds.get(f.pipe);
+      if (pid === undefined) {
+        pid = pipes.length;
+        pipeIds.set(f.pipe, pid);
+        pipes.push({ id: pid, buffered: f.pipe.arena.peekAll(f.pipe.ring), created: f.pipe.created.toString() });
+      }
+      files.push({ id, kind: 'pipe', pipe: pid, read: f.isRead, flags: f.flags });
+    } else if (f instanceof VfsFile) {
+      files.push({ id, kind: 'vfs', node: f.node, offset: f.offset, readable: f.readable, writable: f.writable,
+        path: f.path, flags: f.flags });
+    } else if (f instanceof DeviceFile) {
+      files.push({ id, kind: 'device', device: f.kind, readable: f.readable, writable: f.writable, flags: f.flags });
+    } else {
+      throw new SnapshotError(`an open ${f.describe()} cannot be saved yet; close it and try again`);
+    }
+    return id;
+  };
+  const tasks: SavedTask[] = [];
+  for (const t of [...k.tasks.values()].sort((a, b) => a.pid - b.pid)) {
+    if (t === k.init) continue;
+    tasks.push(describeTask(t, fileId));
+  }
+  const hostFiles: Record<string, number> = {};
+  for (const [name, f] of k.hostFiles) if (f.refs >= 0) hostFiles[name] = fileId(f);
+  return { nextPid: k.nextPid, tasks, files, pipes, vfs: k.vfs.save(), hostFiles };
+}
+
+function describeTask(t: Task, fileId: (f: OpenFile) => number): SavedTask {
+  const fds: SavedTask['fds'] = [];
+  for (const [fd, e] of t.fds.entries()) {
+    fds.push({ fd, file: fileId(e.file), rightsBase: e.rightsBase.toString(), rightsInheriting: e.rightsInheriting.toString(),
+      ...(e.preopen !== undefined ? { preopen: e.preopen } : {}) });
+  }
+  return {
+    pid: t.pid,
+    ppid: t.parent?.pid ?? 0,
+    pgid: t.pgid,
+    sid: t.sid,
+    argv: [...t.argv],
+    env: [...t.env],
+    state: t.state === TaskState.Blocked ? TaskState.Running : t.state,
+    exitStatus: t.exitStatus,
+    stopSignal: t.stopSignal,
+    waitReport: t.waitReport,
+    moduleHash: t.moduleHash,
+    cpuNs: t.cpuNs(),
+    fds,
+    ...(t.image ? { image: t.image } : {}),
+  };
+}

@@ -1,0 +1,52 @@
+import type { FileType } from '../abi/wasi-types.js';
+import type { NodeHandle, VfsState } from '../vfs/index.js';
+import type { TaskImage } from './task-image.js';
+
+/**
+ * The kernel's state as plain data with named fields (never positional), what
+ * a snapshot stores besides memory. Object identity becomes ids: descriptions
+ * and pipes are numbered in the order first met.
+ */
+export interface KernelState {
+  /** Next pid to hand out. */
+  nextPid: number;
+  tasks: TaskState[];
+  files: FileState[];
+  pipes: PipeState[];
+  vfs: VfsState;
+  /** Descriptions the host holds (the CLI's stdio ends), by the host's name for them. */
+  hostFiles: Record<string, number>;
+}
+
+export interface TaskState {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  argv: string[];
+  env: string[];
+  /** 'running' | 'blocked' | 'stopped' | 'zombie' (blocked tasks re-issue their call). */
+  state: string;
+  exitStatus: number;
+  stopSignal: number;
+  waitReport: 'stopped' | 'continued' | null;
+  moduleHash: string;
+  cpuNs: number;
+  fds: Array<{ fd: number; file: number; rightsBase: string; rightsInheriting: string; preopen?: string }>;
+  /** User-space state; absent for zombies. */
+  image?: TaskImage;
+}
+
+export type FileState =
+  | { id: number; kind: 'pipe'; pipe: number; read: boolean; flags: number }
+  | { id: number; kind: 'vfs'; node: NodeHandle; offset: number; readable: boolean; writable: boolean; path: string; flags: number }
+  | { id: number; kind: 'device'; device: 'null' | 'zero' | 'urandom'; readable: boolean; writable: boolean; flags: number };
+
+export interface PipeState {
+  id: number;
+  /** Bytes buffered in the ring at the safe point. */
+  buffered: Uint8Array;
+  created: string;
+}
+
+export type { FileType };

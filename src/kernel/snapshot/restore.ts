@@ -1,0 +1,108 @@
+import type { OpenFile } from '../file.js';
+import { Kernel, type KernelLimits } from '../kernel.js';
+import { PipeEnd } from '../pipe.js';
+import type { Platform } from '../platform.js';
+import { ProcessGroup, Session } from '../process-group.js';
+import { Task, TaskState } from '../task.js';
+import { VfsFile } from '../vfs-file.js';
+import { Vfs } from '../vfs/index.js';
+import { resumeFromImages, SnapshotError } from './capture.js';
+import type { KernelState } from './kernel-state.js';
+
+/**
+ * Builds a kernel from saved state and restarts its tasks from their images.
+ * `modules` gives the compiled module for a hash; it throws SnapshotError
+ * when one is missing, before anything starts (restore never half-applies).
+ */
+export async function restoreKernel(
+  platform: Platform,
+  state: KernelState,
+  modules: (hash: string) => Promise<WebAssembly.Module>,
+  limits: Partial<KernelLimits> = {},
+): Promise<Kernel> {
+  // Resolve every module first: a missing one refuses the restore before anything runs.
+  const compiled = new Map<string, WebAssembly.Module>();
+  for (const t of state.tasks) {
+    if (t.image && !compiled.has(t.moduleHash)) compiled.set(t.moduleHash, await modules(t.moduleHash));
+  }
+
+  const k = new Kernel(platform, limits);
+  k.vfs = Vfs.load(state.vfs, { clock: () => platform.realtimeNs(), random: (b) => platform.randomFill(b) });
+
+  const owner = () => 0;
+  const pipes = state.pipes.map(() => {
+    const p = k.newPipe();
+    if (!p) throw new SnapshotError('the snapshot has more pipes than this kernel allows; raise maxPipes');
+    return p;
+  });
+  const files: OpenFile[] = state.files.map((f) => {
+    let file: OpenFile;
+    switch (f.kind) {
+      case 'pipe': file = new PipeEnd(pipes[f.pipe], f.read, owner); break;
+      case 'vfs': {
+        const v = new VfsFile(k.vfs, f.node, f.readable, f.writable, f.path);
+        v.offset = f.offset;
+        file = v;
+        break;
+      }
+      case 'device': file = k.device(f.device, f.readable, f.writable); break;
+      default: throw new SnapshotError('the snapshot names an unknown kind of open file; it was made by another version');
+    }
+    file.flags = f.flags;
+    return file;
+  });
+  // Refill the rings now that each has its ends.
+  state.pipes.forEach((p, i) => {
+    const a = pipes[i].arena;
+    a.addEnds(pipes[i].ring, 1, 1); // a temporary reader and writer so the bytes go in
+    let off = 0;
+    while (off < p.buffered.length) {
+      const n = a.tryWrite(pipes[i].ring, p.buffered.subarray(off), 0);
+      if (n <= 0) throw new SnapshotError('a pipe in the snapshot holds more than a pipe can; the file is corrupt');
+      off += n;
+    }
+    a.addEnds(pipes[i].ring, -1, -1);
+  });
+  for (const [name, id] of Object.entries(state.hostFiles)) k.hostFiles.set(name, files[id]);
+
+  const sessions = new Map<number, Session>([[1, k.init.pgrp.session]]);
+  const groups = new Map<number, ProcessGroup>([[1, k.init.pgrp]]);
+  const tasks = new Map<number, Task>();
+  for (const s of state.tasks) {
+    const t = new Task(s.pid, s.argv, s.env, k.limits.maxFds, (task, fd) => k.refreshHint(task, fd), platform.monotonicMs());
+    t.moduleHash = s.moduleHash;
+    t.cpuBaseNs = s.cpuNs;
+    t.stopSignal = s.stopSignal;
+    t.waitReport = s.waitReport;
+    let session = sessions.get(s.sid);
+    if (!session) { session = new Session(s.sid); sessions.set(s.sid, session); }
+    let group = groups.get(s.pgid);
+    if (!group) { group = new ProcessGroup(s.pgid, session); groups.set(s.pgid, group); }
+    t.pgrp = group;
+    group.members.add(t);
+    for (const e of s.fds) {
+      const file = files[e.file];
+      if (!file) throw new SnapshotError(`task ${s.pid} names an open file the snapshot lacks; the file is corrupt`);
+      t.fds.put(e.fd, { file, rightsBase: BigInt(e.rightsBase), rightsInheriting: BigInt(e.rightsInheriting),
+        ...(e.preopen !== undefined ? { preopen: e.preopen } : {}) });
+    }
+    if (s.state === TaskState.Zombie) t.becomeZombie(s.exitStatus);
+    else if (s.state === TaskState.Stopped) t.state = TaskState.Stopped;
+    if (s.image) t.image = s.image;
+    else if (s.state !== TaskState.Zombie) {
+      throw new SnapshotError(`task ${s.pid} has no saved state in the snapshot; the file is corrupt`);
+    }
+    tasks.set(s.pid, t);
+    k.tasks.set(s.pid, t);
+  }
+  for (const s of state.tasks) {
+    const t = tasks.get(s.pid)!;
+    const parent = tasks.get(s.ppid) ?? k.init;
+    t.parent = parent;
+    parent.children.add(t);
+  }
+  k.nextPid = state.nextPid;
+  await resumeFromImages(k, async (hash) => compiled.get(hash)!);
+  k.changed();
+  return k;
+}

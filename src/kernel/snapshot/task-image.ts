@@ -1,0 +1,16 @@
+/**
+ * A task's user-space state at a safe point (unwound by Asyncify at a syscall
+ * entry): linear memory, the exported globals, and Asyncify's unwind data.
+ * Made by the task's worker, kept by the kernel, fed to a fresh worker.
+ */
+export interface TaskImage {
+  /** Linear memory, whole. */
+  memory: Uint8Array;
+  /** Exported mutable globals by export name; i64 values as decimal strings. */
+  globals: Record<string, number | string>;
+  /** Asyncify's unwind data (the saved call stack). */
+  unwind: Uint8Array;
+}
+
+/** Errno-sized marker the kernel answers a call with to make the worker unwind. Never seen by guests. */
+export const RESTART = 0xffff;
