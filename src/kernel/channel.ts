@@ -72,6 +72,10 @@ export const enum Internal {
   Unwound = -3,
   /** Send a signal to the calling task itself (SIGPIPE from a ring write). args[0]: signal. */
   RaiseSelf = -4,
+  /** seccomp decided KILL_*: the process dies of SIGSYS. args[0]: the call number. */
+  SeccompKill = -5,
+  /** seccomp decided LOG: the kernel logs the call, which then runs. args[0]: the call number. */
+  SeccompLog = -6,
 }
 
 export const ARG_SLOTS = 12;

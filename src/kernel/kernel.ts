@@ -2,6 +2,8 @@ import { Errno } from './abi/errno.js';
 import { CallState, ChannelViews, CHANNEL_BYTES, DOORBELL_BYTES, Hint, Internal, MAX_FDS, Pending, W } from './channel.js';
 import { DeviceFile } from './devices.js';
 import type { OpenFile } from './file.js';
+import { syscallByNr } from './syscall-table.js';
+import type { FilterStack } from './seccomp/filter-stack.js';
 import { ModuleLoader, type LoadedModule } from './module-loader.js';
 import { Pipe, PipeAllocator, PipeEnd } from './pipe.js';
 import { RingArena } from './pipe-ring.js';
@@ -48,6 +50,8 @@ export interface SpawnSpec {
   pgid?: number;
   /** Start a new session (the host's first program, a shell). */
   newSession?: boolean;
+  /** Filters to install before the program's first call (the CLI's --seccomp); children of a task inherit theirs. */
+  seccomp?: FilterStack;
 }
 
 /**
@@ -171,6 +175,13 @@ export class Kernel {
         exitTask(this, t, sig & 0x7f);
         return PENDING;
       }
+      case Internal.SeccompKill:
+        this.onLog(`seccomp: pid ${t.pid} (${t.argv[0]}) killed for call ${syscallByNr(Number(c.args[0]))?.name ?? c.args[0]}`);
+        exitTask(this, t, 31 /* SIGSYS */);
+        return PENDING;
+      case Internal.SeccompLog:
+        this.onLog(`seccomp: pid ${t.pid} (${t.argv[0]}) called ${syscallByNr(Number(c.args[0]))?.name ?? c.args[0]}`);
+        return Errno.SUCCESS;
       case Internal.RaiseSelf:
         sendSignal(this, t, Number(c.args[0]));
         return t.alive ? Errno.SUCCESS : PENDING;
@@ -248,6 +259,8 @@ export class Kernel {
     const t = new Task(pid, spec.argv, spec.env, this.limits.maxFds, (task, fd) => this.fdChanged(task, fd),
       this.platform.monotonicMs());
     t.moduleHash = loaded.hash;
+    t.seccomp = spec.seccomp ?? parent.seccomp?.clone() ?? null;
+    t.noNewPrivs = parent.noNewPrivs || spec.seccomp !== undefined;
     t.parent = parent;
     parent.children.add(t);
     if (!group) {
@@ -284,6 +297,7 @@ export class Kernel {
       quantum: this.quantum,
       restore,
       snapshotAtSyscall,
+      ...(t.seccomp ? { seccomp: t.seccomp.save() } : {}),
     }, {
       onError: (message) => {
         if (!t.alive) return;

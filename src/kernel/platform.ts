@@ -1,4 +1,5 @@
 import type { TaskImage } from './snapshot/task-image.js';
+import type { FilterStackState } from './seccomp/filter-stack.js';
 
 /**
  * What the kernel needs from its host, and nothing more: start and stop task
@@ -18,6 +19,8 @@ export interface TaskWorkerStart {
   quantum: number;
   /** User-space state to rewind into instead of starting at _start (restore). */
   restore?: TaskImage;
+  /** The task's seccomp filters (FilterStack.save()), evaluated in the worker. */
+  seccomp?: FilterStackState;
   /** Unwind (for a snapshot) before this many syscalls have been made; 0 = never. */
   snapshotAtSyscall?: number;
 }

@@ -3,6 +3,7 @@ import { FdTable } from './fd-table.js';
 import type { TaskWorkerHandle } from './platform.js';
 import type { ProcessGroup } from './process-group.js';
 import type { TaskImage } from './snapshot/task-image.js';
+import type { FilterStack } from './seccomp/filter-stack.js';
 
 /** Where a task is in its life (kernel/README.md has the diagram). */
 export const enum TaskState {
@@ -73,6 +74,10 @@ export class Task {
   image: TaskImage | null = null;
   /** Called when `image` arrives. Not saved. */
   onImage: ((image: TaskImage) => void) | null = null;
+  /** seccomp filters (the authority; the worker evaluates a copy). Inherited by children. Saved. */
+  seccomp: FilterStack | null = null;
+  /** prctl(PR_SET_NO_NEW_PRIVS): required before installing a filter, as Linux requires without CAP_SYS_ADMIN. Inherited. Saved. */
+  noNewPrivs = false;
   /** CPU time (ns) carried over from before a restore. Saved. */
   cpuBaseNs = 0;
 

@@ -50,6 +50,9 @@ export class SyscallStubs {
     this.envBytes = env.map((e) => utf8.encode(e + '\0'));
   }
 
+  /** Called after the kernel accepted a seccomp filter, so the worker's copy gets it too. */
+  onFilterInstalled: (program: Uint8Array, log: boolean) => void = () => {};
+
   // ---- helpers -------------------------------------------------------------
 
   private get args(): BigInt64Array { return this.ch.v.args; }
@@ -472,8 +475,19 @@ export class SyscallStubs {
       alarm: (s: number, out: number) => this.plain(NR.alarm, s, out),
       ptrace: (req: number, pid: number, addr: number, data: number, out: number) =>
         this.plain(NR.ptrace, req, pid, addr, data, out),
-      seccomp: (op: number, flags: number, prog: number, len: number) => this.plain(NR.seccomp, op, flags, prog, len),
-      prctl: (o: number, a2: number, a3: number, a4: number, a5: number) => this.plain(NR.prctl, o, a2, a3, a4, a5),
+      seccomp: (op: number, flags: number, prog: number, len: number) => {
+        if (op !== 1) return this.plain(NR.seccomp, op, flags, prog, len);
+        const n = (len >>> 0) * 8;
+        if ((len >>> 0) > 4096) return Errno.INVAL;
+        if (this.copyIn(prog, n) < 0) return Errno.FAULT;
+        const bytes = this.payload.slice(0, n);
+        this.setArgs(op, flags, prog, len);
+        const e = this.kcall(NR.seccomp, n);
+        if (e === Errno.SUCCESS) this.onFilterInstalled(bytes, (flags & 2) !== 0);
+        return e;
+      },
+      prctl: (o: number, a2: number, a3: number, a4: number, a5: number) =>
+        (o === 39 ? this.plainOut32(NR.prctl, a2, o) : this.plain(NR.prctl, o, a2, a3, a4, a5)),
     };
     void self;
     return { [WASI_MODULE]: wasi, [WVISOR_MODULE]: wv };

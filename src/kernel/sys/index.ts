@@ -6,6 +6,7 @@ import { pathHandlers } from './sys-path.js';
 import { pollHandlers } from './sys-poll.js';
 import { procHandlers } from './sys-proc.js';
 import { ttyHandlers } from './sys-tty.js';
+import { seccompHandlers } from './sys-seccomp.js';
 import { NR } from '../syscall-table.js';
 
 /** A handler's answer when it holds the call to answer later (Kernel.answer). */
@@ -21,7 +22,7 @@ export type Handler = (k: Kernel, t: Task, c: ChannelViews) => number;
 
 function table(): Array<Handler | undefined> {
   const out: Array<Handler | undefined> = [];
-  for (const group of [fdHandlers, pathHandlers, pollHandlers, procHandlers, ttyHandlers]) {
+  for (const group of [fdHandlers, pathHandlers, pollHandlers, procHandlers, ttyHandlers, seccompHandlers]) {
     for (const [name, h] of Object.entries(group)) {
       const nr = NR[name];
       if (nr === undefined) throw new Error(`handler for unknown call ${name}`);

@@ -1,0 +1,143 @@
+import { Errno } from '../kernel/abi/errno.js';
+import { Internal, Pending } from '../kernel/channel.js';
+import { actionOnly, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_THREAD,
+  SECCOMP_RET_LOG, SECCOMP_RET_TRACE, SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF, MAX_ERRNO } from '../kernel/seccomp/actions.js';
+import type { FilterStack } from '../kernel/seccomp/filter-stack.js';
+import { newSeccompData, wordArgHi, wordArgLo, WORD_ARCH, WORD_NR } from '../kernel/seccomp/seccomp-data.js';
+import { RESTART } from '../kernel/snapshot/task-image.js';
+import { AUDIT_ARCH_WVISOR, syscallByName, WASI_MODULE, WVISOR_MODULE } from '../kernel/syscall-table.js';
+import type { TaskChannel } from './task-channel.js';
+
+/** What the gate needs to unwind the guest (the Asyncify runtime, when the module has it). */
+export interface Unwinder {
+  /** True while a restored task rewinds into its saved stack. */
+  readonly rewinding: boolean;
+  /** Ends the rewind: the import being called is the one the task was unwound in. */
+  stopRewind(): void;
+  /** Starts unwinding the guest's stack from inside an import. */
+  startUnwind(): void;
+}
+
+/** Seccomp's verdict in the worker: run the call, or answer this errno instead. Kills never return. */
+const RUN = -1;
+
+/**
+ * The gate every guest syscall passes through in its worker, in Linux's order
+ * (DESIGN.md, "The syscall path"): rewind bookkeeping after a restore; a stop
+ * or snapshot the kernel asked for; seccomp (the task's filter copy, evaluated
+ * here as Linux evaluates it in the calling task); then the stub (fast path or
+ * kernel); a call the kernel answered RESTART unwinds for a snapshot.
+ * (The ptrace syscall-entry stop comes before seccomp when ptrace lands.)
+ */
+export class SyscallGate {
+  /** The task's seccomp filters (a copy of the kernel's; the kernel decides, this evaluates). */
+  filters: FilterStack | null = null;
+  /** Unwind before this many calls have been made (deterministic snapshots); 0 = never. */
+  snapshotAt = 0;
+  /** Calls made so far. */
+  calls = 0;
+  private readonly data = newSeccompData();
+
+  constructor(
+    private readonly ch: TaskChannel,
+    private readonly unwinder: Unwinder | null,
+  ) {
+    this.data[WORD_ARCH] = AUDIT_ARCH_WVISOR;
+  }
+
+  /** Wraps every syscall import of the stubs' import object. */
+  wrap(imports: Record<string, Record<string, Function>>): Record<string, Record<string, Function>> {
+    const out: Record<string, Record<string, Function>> = {};
+    for (const mod of [WASI_MODULE, WVISOR_MODULE]) {
+      out[mod] = {};
+      for (const [name, f] of Object.entries(imports[mod])) {
+        const info = syscallByName(name);
+        if (!info || info.module !== mod) continue;
+        out[mod][name] = this.gate(info.nr, f);
+      }
+    }
+    return out;
+  }
+
+  private gate(nr: number, f: Function): Function {
+    // A fixed-arity wrapper per call shape keeps the hot path free of spread calls.
+    const self = this;
+    return function (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown,
+      h?: unknown, i?: unknown, j?: unknown): unknown {
+      const pre = self.enter(nr, a, b, c, d, e, g);
+      if (pre === RESTART) return 0;
+      if (pre !== RUN) return pre;
+      const r = f(a, b, c, d, e, g, h, i, j);
+      if (r === RESTART && self.unwinder) {
+        self.unwinder.startUnwind();
+        return 0;
+      }
+      return r;
+    };
+  }
+
+  /** Everything before the stub. Returns RUN, an errno to answer instead, or RESTART after starting an unwind. */
+  private enter(nr: number, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown): number {
+    const u = this.unwinder;
+    if (u && u.rewinding) {
+      u.stopRewind();
+    } else {
+      const p = this.ch.pending();
+      if (p !== 0) {
+        if (p & Pending.Snapshot && u) {
+          u.startUnwind();
+          return RESTART;
+        }
+        if (p & Pending.Stop) this.ch.checkpoint();
+      }
+      this.calls++;
+      if (this.snapshotAt !== 0 && this.calls >= this.snapshotAt && u) {
+        this.snapshotAt = 0;
+        u.startUnwind();
+        return RESTART;
+      }
+    }
+    if (this.filters === null) return RUN;
+    return this.seccomp(nr, a, b, c, d, e, g);
+  }
+
+  private seccomp(nr: number, ...args: unknown[]): number {
+    const d = this.data;
+    d[WORD_NR] = nr;
+    for (let i = 0; i < 6; i++) {
+      const v = args[i];
+      if (typeof v === 'bigint') {
+        const x = BigInt.asUintN(64, v);
+        d[wordArgLo(i)] = Number(x & 0xffffffffn);
+        d[wordArgHi(i)] = Number(x >> 32n);
+      } else {
+        d[wordArgLo(i)] = typeof v === 'number' ? v >>> 0 : 0;
+        d[wordArgHi(i)] = 0;
+      }
+    }
+    const ret = this.filters!.run(d);
+    const action = actionOnly(ret) >>> 0;
+    if (action === SECCOMP_RET_ALLOW) return RUN;
+    if (action === SECCOMP_RET_ERRNO) return Math.min(ret & SECCOMP_RET_DATA, MAX_ERRNO);
+    if (action === SECCOMP_RET_LOG) {
+      this.ch.v.args[0] = BigInt(nr);
+      this.ch.call(Internal.SeccompLog);
+      return RUN;
+    }
+    if (action === SECCOMP_RET_TRAP) {
+      // SIGSYS, with the call not run (the guest sees ENOSYS if it survives the signal).
+      this.ch.v.args[0] = 31n;
+      this.ch.call(Internal.RaiseSelf);
+      return Errno.NOSYS;
+    }
+    if (action === SECCOMP_RET_TRACE || action === SECCOMP_RET_USER_NOTIF) {
+      // No tracer (ptrace comes later) and no supervisor on this path: ENOSYS, as Linux gives without one.
+      return Errno.NOSYS;
+    }
+    // KILL_PROCESS, KILL_THREAD and unknown actions: the process dies of SIGSYS.
+    void SECCOMP_RET_KILL_THREAD;
+    this.ch.v.args[0] = BigInt(nr);
+    this.ch.call(Internal.SeccompKill);
+    return Errno.NOSYS;
+  }
+}
