@@ -15,9 +15,17 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'run':
       return run(parseRun(rest));
+    case 'restore': {
+      if (rest.length !== 1) throw new UsageError('usage: wvisor restore FILE');
+      const { restore } = await import('./snapshot.js');
+      return restore(rest[0]);
+    }
     case 'seccomp': {
       const { seccompCommand } = await import('./seccomp-command.js');
-      return seccompCommand(rest, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+      return seccompCommand(rest, {
+        stdout: (s: string) => { process.stdout.write(s); },
+        stderr: (s: string) => { process.stderr.write(s); },
+      });
     }
     case 'help': case '--help': case '-h':
       process.stdout.write(`${usage}\n`);

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { SpawnError } from '../kernel/sandbox.js';
+import { compileProfile, FilterStack, ProfileError } from '../kernel/seccomp/index.js';
+import { SnapshotError } from '../kernel/snapshot/capture.js';
 import { createNodeSandbox } from '../platform/node/node-sandbox.js';
 import { type RunOptions, UsageError } from './args.js';
+import { saveSnapshot } from './snapshot.js';
 
 /** Host signals the CLI passes on to the guest, as the same signals. */
 const forwarded: Array<[NodeJS.Signals, number]> = [
@@ -10,13 +13,25 @@ const forwarded: Array<[NodeJS.Signals, number]> = [
 
 /** Runs a module as a task under a new kernel; resolves with the process exit code. */
 export async function run(o: RunOptions): Promise<number> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(o.module);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    throw new UsageError(`cannot read ${o.module}: ${why}`);
+  const bytes = readHostFile(o.module, 'module');
+  let seccomp: FilterStack | undefined;
+  if (o.seccomp) {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(readHostFile(o.seccomp, 'seccomp profile')));
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`${o.seccomp}: not valid JSON (${(e as Error).message}); give an OCI/Docker seccomp profile`);
+    }
+    try {
+      const compiled = compileProfile(json);
+      for (const w of compiled.warnings) process.stderr.write(`wvisor: ${o.seccomp}: ${w}\n`);
+      seccomp = new FilterStack();
+      seccomp.install(compiled.program);
+    } catch (e) {
+      if (e instanceof ProfileError) throw new UsageError(`${o.seccomp}: ${e.message}`);
+      throw e;
+    }
   }
   const sb = createNodeSandbox();
   sb.kernel.onLog = (m) => process.stderr.write(`${m}\n`);
@@ -25,9 +40,12 @@ export async function run(o: RunOptions): Promise<number> {
   try {
     p = await sb.spawn({
       bytes,
+      program: `host:${o.module}`,
       argv: [o.module.split('/').pop()!, ...o.args],
       env: o.env,
       stdin: 'pipe',
+      seccomp,
+      snapshotAtSyscall: o.snapshotAtSyscall,
       onStdout: (b) => writeHost(process.stdout, b),
       onStderr: (b) => writeHost(process.stderr, b),
     });
@@ -45,16 +63,55 @@ export async function run(o: RunOptions): Promise<number> {
   process.stdin.on('error', () => proc.closeStdin());
   for (const [name, sig] of forwarded) process.on(name, () => sb.kill(proc.pid, sig));
 
+  if (o.snapshot) {
+    const file = o.snapshot;
+    const save = async (): Promise<number> => {
+      try {
+        const size = await saveSnapshot(sb.kernel, file, proc.pid);
+        process.stderr.write(`wvisor: saved ${size} bytes to ${file}; continue with: wvisor restore ${file}\n`);
+        return 0;
+      } catch (e) {
+        if (e instanceof SnapshotError) throw new UsageError(`cannot save a snapshot: ${e.message}`);
+        throw e;
+      } finally {
+        sb.shutdown();
+      }
+    };
+    const saved = new Promise<number>((resolve, reject) => {
+      process.on('SIGUSR2', () => { save().then(resolve, reject); });
+      if (o.snapshotAtSyscall !== undefined) {
+        proc.task.onImage = () => { save().then(resolve, reject); };
+      }
+    });
+    const info = proc.exited.then((i) => {
+      process.stderr.write(`wvisor: the program ended before ${o.snapshotAtSyscall !== undefined
+        ? `its call number ${o.snapshotAtSyscall}` : 'a snapshot was asked for'}; nothing was saved to ${file}\n`);
+      return i.shellCode;
+    });
+    const code = await Promise.race([saved, info]);
+    sb.shutdown();
+    return code;
+  }
+  process.on('SIGUSR2', () => process.stderr.write('wvisor: SIGUSR2 saves a snapshot only with --snapshot FILE\n'));
   const info = await proc.exited;
   sb.shutdown();
   return info.shellCode;
+}
+
+function readHostFile(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    throw new UsageError(`cannot read ${what} ${path}: ${why}`);
+  }
 }
 
 async function mountHostDir(sb: ReturnType<typeof createNodeSandbox>, host: string, guest: string): Promise<void> {
   const { HostFs } = await import('../platform/node/host-fs.js');
   const vfs = sb.kernel.vfs;
   const abs = guest.startsWith('/') ? guest : `/${guest}`;
-  // Create the mount point (and its parents) in the in-memory tree.
   const parts = abs.split('/').filter(Boolean);
   for (let i = 1; i <= parts.length; i++) vfs.mkdir(vfs.root, '/' + parts.slice(0, i).join('/'));
   try {

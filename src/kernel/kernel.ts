@@ -50,8 +50,12 @@ export interface SpawnSpec {
   pgid?: number;
   /** Start a new session (the host's first program, a shell). */
   newSession?: boolean;
+  /** Where the program came from (a VFS path, or a host path for host-given bytes); snapshots record it. */
+  program?: string;
   /** Filters to install before the program's first call (the CLI's --seccomp); children of a task inherit theirs. */
   seccomp?: FilterStack;
+  /** Unwind for a snapshot before this many calls; 0/undefined = never. */
+  snapshotAtSyscall?: number;
 }
 
 /**
@@ -259,6 +263,7 @@ export class Kernel {
     const t = new Task(pid, spec.argv, spec.env, this.limits.maxFds, (task, fd) => this.fdChanged(task, fd),
       this.platform.monotonicMs());
     t.moduleHash = loaded.hash;
+    t.program = spec.program ?? '';
     t.seccomp = spec.seccomp ?? parent.seccomp?.clone() ?? null;
     t.noNewPrivs = parent.noNewPrivs || spec.seccomp !== undefined;
     t.parent = parent;
@@ -272,7 +277,7 @@ export class Kernel {
     for (const [fd, e] of spec.fds) t.fds.put(fd, { ...e });
     this.tasks.set(pid, t);
 
-    this.startWorker(t, loaded.module);
+    this.startWorker(t, loaded.module, undefined, spec.snapshotAtSyscall ?? 0);
     this.changed();
     return t;
   }
@@ -370,11 +375,18 @@ export class Kernel {
    * looked up in /bin (with or without .wasm). Returns an errno when there is none.
    */
   programBytes(path: string, _caller: Task): Uint8Array | Errno {
+    const r = this.findProgram(path);
+    return typeof r === 'number' ? r : r.bytes;
+  }
+
+  /** programBytes with the VFS path it was found at. */
+  findProgram(path: string): { path: string; bytes: Uint8Array } | Errno {
     const candidates = path.includes('/') ? [path] : [`/bin/${path}`, `/bin/${path}.wasm`];
     let err: Errno = Errno.NOENT;
     for (const p of candidates) {
-      const r = this.readFile(p);
-      if (typeof r !== 'number') return r;
+      const abs = p.startsWith('/') ? p : `/${p}`;
+      const r = this.readFile(abs);
+      if (typeof r !== 'number') return { path: abs, bytes: r };
       if (r !== Errno.NOENT) err = r;
     }
     return err;

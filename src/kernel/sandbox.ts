@@ -5,9 +5,10 @@ import type { OpenFile } from './file.js';
 import { drain, feed } from './host-pipe.js';
 import { Kernel, type KernelLimits } from './kernel.js';
 import { ModuleError } from './module-loader.js';
-import type { PipeEnd } from './pipe.js';
+import { PipeEnd } from './pipe.js';
 import type { Platform } from './platform.js';
 import { type Task, TaskState } from './task.js';
+import type { FilterStack } from './seccomp/filter-stack.js';
 import { signalGroup } from './task-signals.js';
 
 /** How a process ended, decoded from its Linux wait status. */
@@ -37,10 +38,16 @@ export interface ProcessSpec {
   argv: string[];
   /** Environment, NAME=VALUE; the guest sees only these. */
   env?: string[];
-  /** The module's bytes, when it is not in the VFS. */
+  /** The module's bytes, when it is not in the VFS ... */
   bytes?: Uint8Array;
+  /** ... and the host's name for them (a snapshot records it to find the module again). */
+  program?: string;
   /** Bytes fed to stdin, after which stdin reaches EOF; 'pipe' keeps it open for {@link HostProcess.write}. */
   stdin?: Uint8Array | string | 'pipe';
+  /** seccomp filters installed before the first call (no_new_privs is set with them). */
+  seccomp?: FilterStack;
+  /** Unwind for a snapshot before this many calls (deterministic snapshots for tests). */
+  snapshotAtSyscall?: number;
   /** Called with each chunk the process writes to stdout / stderr. */
   onStdout?: (bytes: Uint8Array) => void | Promise<void>;
   onStderr?: (bytes: Uint8Array) => void | Promise<void>;
@@ -48,27 +55,31 @@ export interface ProcessSpec {
 
 /** A process the host started, with its stdio ends. */
 export class HostProcess {
-  private stdinOpen = true;
+  private stdinOpen: boolean;
   constructor(
     readonly task: Task,
-    private readonly stdin: PipeEnd,
+    private readonly stdin: PipeEnd | null,
     /** Resolves when the process ended and its stdout/stderr were copied out. */
     readonly exited: Promise<ExitInfo>,
-  ) {}
+    private readonly onStdinClosed: () => void = () => {},
+  ) {
+    this.stdinOpen = stdin !== null;
+  }
 
   get pid(): number { return this.task.pid; }
 
   /** Writes to the process's stdin (waits for room); false when nobody reads it any more. */
   async write(bytes: Uint8Array | string): Promise<boolean> {
     if (!this.stdinOpen) return false;
-    return feed(this.stdin, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
+    return feed(this.stdin!, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
   }
 
   /** Closes the host's end of stdin: the process reads EOF. */
   closeStdin(): void {
     if (!this.stdinOpen) return;
     this.stdinOpen = false;
-    this.stdin.release();
+    this.stdin!.release();
+    this.onStdinClosed();
   }
 }
 
@@ -100,8 +111,9 @@ export class SpawnError extends Error {
 export class Sandbox {
   readonly kernel: Kernel;
 
-  constructor(platform: Platform, limits: Partial<KernelLimits> = {}) {
-    this.kernel = new Kernel(platform, limits);
+  /** A new kernel on `platform`, or a sandbox over an existing (restored) kernel. */
+  constructor(platform: Platform | Kernel, limits: Partial<KernelLimits> = {}) {
+    this.kernel = platform instanceof Kernel ? platform : new Kernel(platform, limits);
   }
 
   /** Starts a program with stdin/stdout/stderr as pipes to the host and "/" preopened at fd 3. */
@@ -109,13 +121,15 @@ export class Sandbox {
     const k = this.kernel;
     if (spec.argv.length === 0) throw new SpawnError('no program given: argv is empty');
     let bytes = spec.bytes;
+    let program = spec.program ?? '';
     if (!bytes) {
-      const r = k.programBytes(spec.argv[0], k.init);
+      const r = k.findProgram(spec.argv[0]);
       if (typeof r === 'number') {
         throw new SpawnError(r === Errno.NOENT ? `${spec.argv[0]}: command not found`
           : `${spec.argv[0]}: cannot run: ${errnoNames[r]}`, r);
       }
-      bytes = r;
+      bytes = r.bytes;
+      program = r.path;
     }
     const host = () => 0;
     const ends = [k.pipeEnds(host), k.pipeEnds(host), k.pipeEnds(host)];
@@ -130,11 +144,10 @@ export class Sandbox {
       [[0, entry(stdin[0])], [1, entry(stdout[1])], [2, entry(stderr[1])]]);
     const root = k.preopen('/');
     if (typeof root !== 'number') fds.set(3, root);
-    const out = drain(stdout[0], spec.onStdout ?? (() => {}));
-    const err = drain(stderr[0], spec.onStderr ?? (() => {}));
     let t: Task | Errno;
     try {
-      t = await k.spawn({ bytes, argv: spec.argv, env: spec.env ?? [], fds, newSession: true });
+      t = await k.spawn({ bytes, program, argv: spec.argv, env: spec.env ?? [], fds, newSession: true, seccomp: spec.seccomp,
+        snapshotAtSyscall: spec.snapshotAtSyscall });
     } catch (e) {
       for (const [r, w] of ends as Array<[PipeEnd, PipeEnd]>) { r.release(); w.release(); }
       if (e instanceof ModuleError) throw new SpawnError(`${spec.argv[0]}: ${e.message}`);
@@ -145,22 +158,48 @@ export class Sandbox {
       throw new SpawnError(t === Errno.AGAIN ? 'too many processes in this sandbox; end some and try again'
         : `cannot start ${spec.argv[0]}: ${errnoNames[t]}`, t);
     }
-    const task = t;
-    const exited = task.exited.then(async (status) => {
-      // Copy out what the process wrote; children that keep the pipes open do not hold us up.
-      out.flush();
-      err.flush();
-      stdout[0].release();
-      stderr[0].release();
-      return decodeStatus(status);
-    });
-    const p = new HostProcess(task, stdin[1], exited);
+    const p = this.wire(t, stdin[1], stdout[0], stderr[0], spec);
     if (spec.stdin !== 'pipe') {
       const data = spec.stdin === undefined ? new Uint8Array(0)
         : typeof spec.stdin === 'string' ? new TextEncoder().encode(spec.stdin) : spec.stdin;
       void p.write(data).then(() => p.closeStdin());
     }
     return p;
+  }
+
+  /**
+   * Reconnects the host to a process of a restored kernel: its stdio ends were
+   * saved as host files named `PID:stdin`, `PID:stdout`, `PID:stderr`.
+   */
+  attach(pid: number, io: Pick<ProcessSpec, 'onStdout' | 'onStderr'>): HostProcess {
+    const t = this.kernel.tasks.get(pid);
+    const h = (n: string) => this.kernel.hostFiles.get(`${pid}:${n}`);
+    const [i, o, e] = [h('stdin'), h('stdout'), h('stderr')];
+    if (!t || !(o instanceof PipeEnd) || !(e instanceof PipeEnd)) {
+      throw new SpawnError(`process ${pid} has no host stdio to attach to`);
+    }
+    // No stdin end: the host had closed it before the snapshot (the process reads EOF).
+    return this.wire(t, i instanceof PipeEnd ? i : null, o, e, io);
+  }
+
+  /** Drains a process's stdout/stderr to the host and builds its HostProcess. */
+  private wire(task: Task, stdin: PipeEnd | null, stdout: PipeEnd, stderr: PipeEnd,
+    io: Pick<ProcessSpec, 'onStdout' | 'onStderr'>): HostProcess {
+    const k = this.kernel;
+    const names = ['stdin', 'stdout', 'stderr'].map((n) => `${task.pid}:${n}`);
+    [stdin, stdout, stderr].forEach((f, i) => { if (f) k.hostFiles.set(names[i], f); });
+    const out = drain(stdout, io.onStdout ?? (() => {}));
+    const err = drain(stderr, io.onStderr ?? (() => {}));
+    const exited = task.exited.then(async (status) => {
+      // Copy out what the process wrote; children that keep the pipes open do not hold us up.
+      out.flush();
+      err.flush();
+      stdout.release();
+      stderr.release();
+      for (const n of names.slice(1)) k.hostFiles.delete(n);
+      return decodeStatus(status);
+    });
+    return new HostProcess(task, stdin, exited, () => k.hostFiles.delete(names[0]));
   }
 
   /** Runs a program to its end and collects its output (the test API's `run`). */

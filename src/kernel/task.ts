@@ -68,6 +68,8 @@ export class Task {
   readonly startedMs: number;
   /** SHA-256 of the module the task runs. Saved. */
   moduleHash = '';
+  /** Where the module came from: a VFS path, or the host's name for it. Saved (restore finds the module there). */
+  program = '';
   /** A snapshot asked this task to unwind at its next syscall entry. Not saved. */
   snapshotRequested = false;
   /** The task's user-space state once unwound for a snapshot. Saved (it is the snapshot). */

@@ -2,6 +2,7 @@ import { Errno } from '../kernel/abi/errno.js';
 import { Hint, Internal, Pending, PAYLOAD_SIZE, W } from '../kernel/channel.js';
 import { RingArena } from '../kernel/pipe-ring.js';
 import { NR, WASI_MODULE, WVISOR_MODULE } from '../kernel/syscall-table.js';
+import { RESTART } from '../kernel/snapshot/task-image.js';
 import { GuestMemory, utf8 } from './guest-memory.js';
 import { TaskChannel } from './task-channel.js';
 
@@ -100,17 +101,23 @@ export class SyscallStubs {
 
   // ---- pipe rings ------------------------------------------------------------
 
-  /** Blocks on a ring until its sequence changes or pending work arrives. */
-  private waitRing(ring: number, seen: number): void {
+  /**
+   * Blocks on a ring until its sequence changes or pending work arrives.
+   * Returns true when a snapshot wants the task unwound (the caller gives up
+   * the call with RESTART if it has moved no bytes yet).
+   */
+  private waitRing(ring: number, seen: number): boolean {
     const i32 = this.ch.v.i32;
     Atomics.store(i32, W.WaitRing, ring + 1);
     if (this.ch.pending() === 0) {
       this.ch.pauseClock();
-      Atomics.wait(this.arena.i32, this.arena.seqIndex(ring), seen, 1000);
+      Atomics.wait(this.arena.i32, this.arena.seqIndex(ring), seen);
       this.ch.resumeClock();
     }
     Atomics.store(i32, W.WaitRing, 0);
+    if (this.ch.pending() & Pending.Snapshot) return true;
     this.afterCall();
+    return false;
   }
 
   private ringWrite(h: number, segs: Array<[number, number]>, nwritten: number): number {
@@ -133,7 +140,10 @@ export class SyscallStubs {
             if (total === 0) return Errno.AGAIN;
             return this.mem.setU32(nwritten, total) ? Errno.SUCCESS : Errno.FAULT;
           }
-          this.waitRing(ring, seen);
+          if (this.waitRing(ring, seen)) {
+            if (total === 0) return RESTART;
+            return this.mem.setU32(nwritten, total) ? Errno.SUCCESS : Errno.FAULT;
+          }
           continue;
         }
         off += n;
@@ -159,7 +169,7 @@ export class SyscallStubs {
         }
         if (total > 0) return this.mem.setU32(nread, total) ? Errno.SUCCESS : Errno.FAULT;
         if (nonblock) return Errno.AGAIN;
-        this.waitRing(ring, seen);
+        if (this.waitRing(ring, seen)) return RESTART;
       }
     }
     return this.mem.setU32(nread, total) ? Errno.SUCCESS : Errno.FAULT;
@@ -569,7 +579,11 @@ export class SyscallStubs {
     for (;;) {
       const left = deadline - this.host.monotonicMs();
       if (left <= 0) break;
-      if (this.ch.sleep(left)) this.afterCall();
+      if (this.ch.sleep(left)) {
+        // A snapshot restarts the sleep after the restore (with its whole timeout: a known simplification).
+        if (this.ch.pending() & Pending.Snapshot) return RESTART;
+        this.afterCall();
+      }
     }
     const s = inPtr + best * SUBSCRIPTION_SIZE;
     const ev = outPtr;

@@ -1,12 +1,18 @@
 import { Internal, Pending } from '../kernel/channel.js';
 import { RingArena } from '../kernel/pipe-ring.js';
+import { decodeProgram } from '../kernel/seccomp/bpf.js';
+import { FilterStack, type FilterStackState } from '../kernel/seccomp/filter-stack.js';
+import { verify } from '../kernel/seccomp/verifier.js';
+import type { TaskImage } from '../kernel/snapshot/task-image.js';
 import { NR } from '../kernel/syscall-table.js';
+import { Asyncify } from './asyncify.js';
 import { GuestMemory, utf8 } from './guest-memory.js';
+import { SyscallGate, type Unwinder } from './syscall-gate.js';
 import { ExitUnwind, type StubHost, SyscallStubs } from './syscall-stubs.js';
 import { TaskChannel } from './task-channel.js';
 import { trapSignal } from './trap.js';
 
-/** Everything a task worker is started with (posted by the kernel). */
+/** Everything a task worker is started with (posted by the kernel; kernel/platform.ts TaskWorkerStart). */
 export interface TaskWorkerInit {
   /** The task's channel page (kernel/channel.ts). */
   channel: SharedArrayBuffer;
@@ -21,22 +27,44 @@ export interface TaskWorkerInit {
   env: string[];
   /** Fuel checks between preempt calls (loop iterations + function entries). */
   quantum: number;
+  /** A saved image to rewind into instead of starting at _start. */
+  restore?: TaskImage;
+  /** The task's seccomp filters. */
+  seccomp?: FilterStackState;
+  /** Unwind for a snapshot before this many calls; 0 = never. */
+  snapshotAtSyscall?: number;
 }
 
-/** Fuel between preempt calls: small enough for a ~0.1 ms stop latency, large enough to be free. */
-export const DEFAULT_QUANTUM = 100_000;
+/** What the worker's host gives besides clocks: a way to send the snapshot image to the kernel. */
+export interface RuntimeHost extends StubHost {
+  /** Sends the unwound task's image to the kernel (transferring its buffers). */
+  postImage(image: TaskImage): void;
+}
 
 /**
- * Runs one task to its end inside a worker: instantiates the guest with its
- * stubs, runs `_start`, and turns the ways a guest ends (return, proc_exit, a
- * trap) into kernel calls. SIGKILL never reaches here: the kernel terminates
- * the worker.
+ * Runs one task inside a worker: instantiates the guest behind the syscall
+ * gate and stubs, runs `_start` (or rewinds into a saved image), and turns the
+ * ways a guest ends (return, proc_exit, a trap, an unwind for a snapshot) into
+ * kernel calls. SIGKILL never reaches here: the kernel terminates the worker.
  */
-export function runTask(init: TaskWorkerInit, host: StubHost): void {
+export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
   const ch = new TaskChannel(init.channel, init.doorbell, () => host.monotonicMs());
   const mem = new GuestMemory();
   const stubs = new SyscallStubs(mem, ch, new RingArena(init.arena), host, init.pid, init.args, init.env);
-  const imports = stubs.imports() as unknown as WebAssembly.Imports;
+  let asy: Asyncify | null = null;
+  const unwinder: Unwinder = {
+    get rewinding() { return asy !== null && asy.rewinding; },
+    stopRewind: () => asy!.stopRewind(),
+    startUnwind: () => asy!.startUnwind(),
+  };
+  const gate = new SyscallGate(ch, unwinder);
+  gate.snapshotAt = init.snapshotAtSyscall ?? 0;
+  if (init.seccomp) gate.filters = FilterStack.load(init.seccomp);
+  stubs.onFilterInstalled = (program, log) => {
+    gate.filters ??= new FilterStack();
+    gate.filters.install(verify(decodeProgram(program)), log);
+  };
+  const imports = gate.wrap(stubs.imports()) as unknown as WebAssembly.Imports;
   let fuel: WebAssembly.Global | undefined;
   imports.wvisor_rt = {
     preempt: () => {
@@ -63,13 +91,27 @@ export function runTask(init: TaskWorkerInit, host: StubHost): void {
     fuel = exports.wvisor_fuel;
     fuel.value = init.quantum;
   }
+  if (Asyncify.supported(exports)) asy = new Asyncify(exports);
+  else gate.snapshotAt = 0;
   const start = exports._start;
   if (typeof start !== 'function') {
     reportTrap(ch, 31, 'cannot start: the module exports no _start function');
     return;
   }
+  if (init.restore) {
+    if (!asy) {
+      reportTrap(ch, 31, 'cannot restore: the module has no Asyncify instrumentation');
+      return;
+    }
+    asy.restore(init.restore);
+  }
   try {
     (start as () => void)();
+    if (asy?.unwinding) {
+      host.postImage(asy.captureImage());
+      // The kernel ends this worker once it has the image.
+      return;
+    }
     ch.v.args[0] = 0n;
     ch.call(NR.proc_exit);
   } catch (e) {

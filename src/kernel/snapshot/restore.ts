@@ -17,17 +17,30 @@ import type { KernelState } from './kernel-state.js';
 export async function restoreKernel(
   platform: Platform,
   state: KernelState,
-  modules: (hash: string) => Promise<WebAssembly.Module>,
+  modules: (hash: string, k: Kernel) => Promise<WebAssembly.Module>,
   limits: Partial<KernelLimits> = {},
 ): Promise<Kernel> {
-  // Resolve every module first: a missing one refuses the restore before anything runs.
+  const k = new Kernel(platform, limits);
+  try {
+    return await build(k, platform, state, modules);
+  } catch (e) {
+    k.shutdown();
+    throw e;
+  }
+}
+
+async function build(k: Kernel, platform: Platform, state: KernelState,
+  modules: (hash: string, k: Kernel) => Promise<WebAssembly.Module>): Promise<Kernel> {
+  try {
+    k.vfs = Vfs.load(state.vfs, { clock: () => platform.realtimeNs(), random: (b) => platform.randomFill(b) });
+  } catch (e) {
+    throw new SnapshotError(`the snapshot's filesystem cannot be loaded: ${(e as Error).message}`);
+  }
+  // Resolve every module before anything runs: a missing one refuses the restore.
   const compiled = new Map<string, WebAssembly.Module>();
   for (const t of state.tasks) {
-    if (t.image && !compiled.has(t.moduleHash)) compiled.set(t.moduleHash, await modules(t.moduleHash));
+    if (t.image && !compiled.has(t.moduleHash)) compiled.set(t.moduleHash, await modules(t.moduleHash, k));
   }
-
-  const k = new Kernel(platform, limits);
-  k.vfs = Vfs.load(state.vfs, { clock: () => platform.realtimeNs(), random: (b) => platform.randomFill(b) });
 
   const owner = () => 0;
   const pipes = state.pipes.map(() => {

@@ -129,8 +129,9 @@ const spawn: Handler = (k, t, c) => {
   }
   if (req.flags !== 0) return Errno.INVAL;
   if (req.pgid < -1) return Errno.INVAL;
-  const bytes = k.programBytes(req.path, t);
-  if (typeof bytes === 'number') return bytes;
+  const found = k.findProgram(req.path);
+  if (typeof found === 'number') return found;
+  const bytes = found.bytes;
   // The child's fds: the caller's preopens at the same numbers, then stdio or the map.
   const fds: Parameters<Kernel['spawn']>[0]['fds'] = new Map();
   for (const [fd, e] of t.fds.entries()) if (e.preopen !== undefined) fds.set(fd, e);
@@ -145,7 +146,7 @@ const spawn: Handler = (k, t, c) => {
     fds.set(childFd, { ...e, preopen: undefined });
   }
   const env = req.cwd !== null ? [...req.env.filter((v) => !v.startsWith('PWD=')), `PWD=${req.cwd}`] : req.env;
-  k.spawn({ bytes, argv: req.argv, env, fds, parent: t, pgid: req.pgid }).then((r) => {
+  k.spawn({ bytes, program: found.path, argv: req.argv, env, fds, parent: t, pgid: req.pgid }).then((r) => {
     if (typeof r === 'number') return k.answer(t, r);
     c.res[0] = BigInt(r.pid);
     k.answer(t, Errno.SUCCESS);

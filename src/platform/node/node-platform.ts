@@ -1,5 +1,6 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import type { TaskImage } from '../../kernel/snapshot/task-image.js';
 import type { Platform, TaskWorkerEvents, TaskWorkerHandle, TaskWorkerStart } from '../../kernel/platform.js';
 
 const workerUrl = new URL('./task-worker.js', import.meta.url);
@@ -32,6 +33,9 @@ export class NodePlatform implements Platform {
     w.ref();
     let terminated = false;
     w.on('error', (e) => { if (!terminated) events.onError(e?.stack ?? String(e)); });
+    w.on('message', (m: { type?: string; image?: TaskImage }) => {
+      if (m?.type === 'image' && m.image) events.onImage(m.image);
+    });
     w.postMessage(start);
     return {
       terminate: () => {

@@ -11,5 +11,8 @@ parentPort!.once('message', (init: TaskWorkerInit) => {
     realtimeNs: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)),
     monotonicMs: () => performance.now(),
     randomFill: (b) => { randomFillSync(b); },
+    postImage: (image) => {
+      parentPort!.postMessage({ type: 'image', image }, [image.memory.buffer as ArrayBuffer, image.unwind.buffer as ArrayBuffer]);
+    },
   });
 });

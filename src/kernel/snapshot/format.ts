@@ -1,0 +1,174 @@
+import { SnapshotError } from './capture.js';
+import type { KernelState } from './kernel-state.js';
+
+/**
+ * The snapshot file: magic, format version, checksum, then a payload of one
+ * JSON document (named fields only) with binary attachments. Memory is cut
+ * into 64 KiB pages, zero pages are elided and equal pages stored once. The
+ * payload is compressed with the platform's gzip when it has one.
+ *
+ *   0   "WVISNAP\n"            magic
+ *   8   u32 format version
+ *   12  u32 flags (1: payload is gzip)
+ *   16  32 bytes SHA-256 of the uncompressed payload
+ *   48  payload: u32 JSON length, JSON, then the attachments back to back
+ */
+export const SNAPSHOT_MAGIC = 'WVISNAP\n';
+export const SNAPSHOT_VERSION = 1;
+const PAGE = 65536;
+
+/** What a snapshot holds besides the kernel state: where to find each module again. */
+export interface SnapshotFile {
+  /** wVisor version that wrote it (for messages). */
+  writer: string;
+  /** Unix ms when it was taken. */
+  takenAt: number;
+  state: KernelState;
+  /** Module hashes the tasks run, with where they were found (a host path or a VFS path). */
+  modules: Record<string, { path: string; where: 'host' | 'vfs' }>;
+  /** Free-form host data (the CLI records which pid is its main process). */
+  host: Record<string, unknown>;
+}
+
+/** The byte services a snapshot needs from the platform. */
+export interface SnapshotCodec {
+  sha256(bytes: Uint8Array): Promise<string>;
+  gzip?(bytes: Uint8Array): Promise<Uint8Array>;
+  gunzip?(bytes: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Serialises a snapshot: Uint8Arrays become attachments (memories paged and deduplicated), bigints strings. */
+export async function encodeSnapshot(file: SnapshotFile, codec: SnapshotCodec): Promise<Uint8Array> {
+  const blobs: Uint8Array[] = [];
+  const pages = new Map<string, number[]>();
+  const pageIndex = (p: Uint8Array): number => {
+    const key = quickHash(p);
+    const bucket = pages.get(key) ?? [];
+    for (const i of bucket) if (equal(blobs[i], p)) return i;
+    blobs.push(p);
+    bucket.push(blobs.length - 1);
+    pages.set(key, bucket);
+    return blobs.length - 1;
+  };
+  const json = JSON.stringify(file, function (this: Record<string, unknown>, key: string, value: unknown) {
+    if (typeof value === 'bigint') return { $big: value.toString() };
+    const raw = this[key];
+    if (raw instanceof Uint8Array) {
+      if (key === 'memory') {
+        const list: number[] = [];
+        for (let off = 0; off < raw.length; off += PAGE) {
+          const p = raw.subarray(off, Math.min(raw.length, off + PAGE));
+          list.push(isZero(p) ? -1 : pageIndex(p));
+        }
+        return { $pages: list, length: raw.length };
+      }
+      blobs.push(raw);
+      return { $bin: blobs.length - 1 };
+    }
+    return value;
+  });
+  const jsonBytes = new TextEncoder().encode(json);
+  let total = 4 + jsonBytes.length;
+  for (const b of blobs) total += 4 + b.length;
+  const payload = new Uint8Array(total);
+  const dv = new DataView(payload.buffer);
+  dv.setUint32(0, jsonBytes.length, true);
+  payload.set(jsonBytes, 4);
+  let at = 4 + jsonBytes.length;
+  for (const b of blobs) {
+    dv.setUint32(at, b.length, true);
+    payload.set(b, at + 4);
+    at += 4 + b.length;
+  }
+  const sum = hexToBytes(await codec.sha256(payload));
+  const body = codec.gzip ? await codec.gzip(payload) : payload;
+  const out = new Uint8Array(48 + body.length);
+  out.set(new TextEncoder().encode(SNAPSHOT_MAGIC), 0);
+  const odv = new DataView(out.buffer);
+  odv.setUint32(8, SNAPSHOT_VERSION, true);
+  odv.setUint32(12, codec.gzip ? 1 : 0, true);
+  out.set(sum, 16);
+  out.set(body, 48);
+  return out;
+}
+
+/** Reads a snapshot; refuses (SnapshotError) a file that is not one, of another version, or corrupt. */
+export async function decodeSnapshot(bytes: Uint8Array, codec: SnapshotCodec): Promise<SnapshotFile> {
+  if (bytes.length < 48 || new TextDecoder().decode(bytes.subarray(0, 8)) !== SNAPSHOT_MAGIC) {
+    throw new SnapshotError('not a wVisor snapshot (the magic bytes are missing); give a file written by wvisor run --snapshot');
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = dv.getUint32(8, true);
+  if (version !== SNAPSHOT_VERSION) {
+    throw new SnapshotError(`snapshot format version ${version} is not supported (this wVisor reads version ${SNAPSHOT_VERSION}); `
+      + 'restore it with the wVisor version that wrote it');
+  }
+  const gz = (dv.getUint32(12, true) & 1) !== 0;
+  let payload: Uint8Array;
+  try {
+    payload = gz ? await codec.gunzip!(bytes.subarray(48)) : bytes.subarray(48);
+  } catch {
+    throw new SnapshotError('the snapshot is corrupt (its payload does not decompress); it cannot be restored');
+  }
+  const sum = await codec.sha256(payload);
+  if (sum !== bytesToHex(bytes.subarray(16, 48))) {
+    throw new SnapshotError('the snapshot is corrupt (checksum mismatch); it cannot be restored');
+  }
+  try {
+    const pdv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    const jsonLen = pdv.getUint32(0, true);
+    const json = new TextDecoder().decode(payload.subarray(4, 4 + jsonLen));
+    const blobs: Uint8Array[] = [];
+    let at = 4 + jsonLen;
+    while (at < payload.length) {
+      const n = pdv.getUint32(at, true);
+      blobs.push(payload.slice(at + 4, at + 4 + n));
+      at += 4 + n;
+    }
+    return JSON.parse(json, (_key, value: unknown) => {
+      if (value && typeof value === 'object') {
+        const v = value as Record<string, unknown>;
+        if (typeof v.$big === 'string') return BigInt(v.$big);
+        if (typeof v.$bin === 'number') return blobs[v.$bin];
+        if (Array.isArray(v.$pages) && typeof v.length === 'number') {
+          const mem = new Uint8Array(v.length);
+          (v.$pages as number[]).forEach((p, i) => { if (p >= 0) mem.set(blobs[p], i * PAGE); });
+          return mem;
+        }
+      }
+      return value;
+    }) as SnapshotFile;
+  } catch {
+    throw new SnapshotError('the snapshot is corrupt (its contents do not parse); it cannot be restored');
+  }
+}
+
+function isZero(p: Uint8Array): boolean {
+  const w = new Uint32Array(p.buffer, p.byteOffset, p.length >> 2);
+  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
+  for (let i = w.length << 2; i < p.length; i++) if (p[i] !== 0) return false;
+  return true;
+}
+
+function quickHash(p: Uint8Array): string {
+  // FNV-1a over every 64th byte plus the length: a bucket key; equality is checked byte by byte.
+  let h = 0x811c9dc5 ^ p.length;
+  for (let i = 0; i < p.length; i += 61) { h ^= p[i]; h = Math.imul(h, 0x01000193); }
+  return (h >>> 0).toString(16);
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function bytesToHex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
