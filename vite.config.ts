@@ -14,7 +14,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022', outDir: 'dist-web' },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'guests/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },

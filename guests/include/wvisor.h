@@ -24,7 +24,13 @@
 extern "C" {
 #endif
 
+#ifdef __wasi__
 #define WV_IMPORT(name) __attribute__((import_module("wvisor_v1"), import_name(#name)))
+#else
+/* Native builds (gcc on Linux, for differential tests) have no imports: the
+ * raw __wv_* calls are not declared and the wv_* wrappers below map to POSIX. */
+#define WV_IMPORT(name)
+#endif
 
 /* ---- processes ---------------------------------------------------------- */
 
@@ -56,17 +62,21 @@ typedef struct wv_spawn_req {
   uint32_t flags;            /* reserved, 0 */
 } wv_spawn_req;
 
+#ifdef __wasi__
 int32_t __wv_spawn(const wv_spawn_req *req, int32_t *pid_out) WV_IMPORT(spawn);
+#endif
 
 #define WV_WNOHANG 1
 #define WV_WUNTRACED 2
 #define WV_WCONTINUED 8
 /* pid: > 0 that child; -1 any child; 0 any child in the caller's process group;
  * < -1 any child in process group -pid. */
+#ifdef __wasi__
 int32_t __wv_wait(int32_t pid, int32_t options, int32_t *status_out, int32_t *pid_out) WV_IMPORT(wait);
 int32_t __wv_kill(int32_t pid, int32_t sig) WV_IMPORT(kill);
 int32_t __wv_getpid(int32_t *pid_out) WV_IMPORT(getpid);
 int32_t __wv_getppid(int32_t *pid_out) WV_IMPORT(getppid);
+#endif
 
 /* Linux wait-status encoding. */
 #define WV_WIFEXITED(s) (((s) & 0x7f) == 0)
@@ -79,6 +89,7 @@ int32_t __wv_getppid(int32_t *pid_out) WV_IMPORT(getppid);
 
 /* ---- fds ---------------------------------------------------------------- */
 
+#ifdef __wasi__
 int32_t __wv_pipe(int32_t fds_out[2]) WV_IMPORT(pipe);
 int32_t __wv_dup(int32_t fd, int32_t *fd_out) WV_IMPORT(dup);
 int32_t __wv_dup2(int32_t fd, int32_t to) WV_IMPORT(dup2);
@@ -89,6 +100,7 @@ int32_t __wv_setpgid(int32_t pid, int32_t pgid) WV_IMPORT(setpgid);
 int32_t __wv_getpgid(int32_t pid, int32_t *pgid_out) WV_IMPORT(getpgid);
 int32_t __wv_setsid(int32_t *sid_out) WV_IMPORT(setsid);
 int32_t __wv_getsid(int32_t pid, int32_t *sid_out) WV_IMPORT(getsid);
+#endif
 
 /* ---- the terminal ------------------------------------------------------- */
 
@@ -130,6 +142,7 @@ typedef struct wv_winsize {
   uint16_t ws_ypixel;
 } wv_winsize;
 
+#ifdef __wasi__
 int32_t __wv_tcsetpgrp(int32_t fd, int32_t pgid) WV_IMPORT(tcsetpgrp);
 int32_t __wv_tcgetpgrp(int32_t fd, int32_t *pgid_out) WV_IMPORT(tcgetpgrp);
 int32_t __wv_tcgetattr(int32_t fd, wv_termios *out) WV_IMPORT(tcgetattr);
@@ -137,8 +150,11 @@ int32_t __wv_tcsetattr(int32_t fd, int32_t action, const wv_termios *t) WV_IMPOR
 int32_t __wv_tiocgwinsz(int32_t fd, wv_winsize *out) WV_IMPORT(tiocgwinsz);
 /* Returns 0 when fd is a terminal, ENOTTY when it is not, EBADF when closed. */
 int32_t __wv_isatty(int32_t fd) WV_IMPORT(isatty);
+#endif
 
 /* ---- POSIX-style wrappers ----------------------------------------------- */
+
+#ifdef __wasi__
 
 #define WV__RET(call) do { int32_t e_ = (call); if (e_) { errno = e_; return -1; } } while (0)
 
@@ -185,6 +201,119 @@ static inline int wv_tcsetattr(int fd, int act, const wv_termios *t) {
 static inline int wv_isatty(int fd) { int32_t e = __wv_isatty(fd); if (e) { errno = e; return 0; } return 1; }
 
 #undef WV__RET
+
+#else /* !__wasi__: the same wrappers over POSIX, so a test program builds natively with gcc */
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* posix_spawn(p) with the wVisor semantics: the child gets exactly the mapped
+ * fds (0, 1 and 2 when nfds == 0; every other fd is closed in the child, as a
+ * wVisor child only holds what the map names), cwd and process group as asked.
+ * A path without '/' is searched in PATH (wVisor searches /bin). */
+static inline int wv_spawn(const wv_spawn_req *req) {
+  extern char **environ;
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  wv_spawn_fd ident[3] = {{0, 0}, {1, 1}, {2, 2}};
+  const wv_spawn_fd *map = req->nfds ? req->fds : ident;
+  uint32_t nmap = req->nfds ? req->nfds : 3, i;
+  int tmp[64], minfd = 3, maxfd = (int)sysconf(_SC_OPEN_MAX), pid = -1, err, fd;
+  char *path = strndup(req->path, req->path_len), *cwd = NULL;
+  char **argv = (char **)calloc(req->argc + 1, sizeof(char *));
+  char **envp = (char **)calloc(req->envc + 1, sizeof(char *));
+  if (nmap > 64 || !path || !argv || !envp) { free(path); free(argv); free(envp); errno = nmap > 64 ? EINVAL : ENOMEM; return -1; }
+  for (i = 0; i < req->argc; i++) argv[i] = (char *)req->argv[i];
+  for (i = 0; i < req->envc; i++) envp[i] = (char *)req->envp[i];
+  if (maxfd < 0 || maxfd > 4096) maxfd = 4096;
+  for (i = 0; i < nmap; i++) if (map[i].child_fd >= minfd) minfd = map[i].child_fd + 1;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawnattr_init(&at);
+  /* Copy each source to a close-on-exec fd above every target first, so one
+   * mapping cannot clobber the source of another. */
+  for (i = 0; i < nmap; i++) {
+    tmp[i] = -1;
+    if (fcntl(map[i].parent_fd, F_GETFD) < 0) {
+      if (req->nfds) { err = EBADF; goto out; }
+      continue; /* an inherited stdio fd that is closed stays closed */
+    }
+    tmp[i] = fcntl(map[i].parent_fd, F_DUPFD_CLOEXEC, minfd);
+    if (tmp[i] < 0) { err = errno; goto out; }
+  }
+  for (fd = 0; fd < maxfd; fd++) {
+    int keep = 0;
+    for (i = 0; i < nmap; i++) if (tmp[i] == fd || (tmp[i] >= 0 && map[i].child_fd == fd)) keep = 1;
+    if (!keep && fcntl(fd, F_GETFD) >= 0) posix_spawn_file_actions_addclose(&fa, fd);
+  }
+  for (i = 0; i < nmap; i++) if (tmp[i] >= 0) posix_spawn_file_actions_adddup2(&fa, tmp[i], map[i].child_fd);
+  if (req->cwd) {
+    cwd = strndup(req->cwd, req->cwd_len);
+    posix_spawn_file_actions_addchdir_np(&fa, cwd);
+  }
+  if (req->pgid >= 0) {
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&at, req->pgid);
+  }
+  err = strchr(path, '/') ? posix_spawn(&pid, path, &fa, &at, argv, envp)
+                          : posix_spawnp(&pid, path, &fa, &at, argv, envp);
+out:
+  for (i = 0; i < nmap; i++) if (tmp[i] >= 0) close(tmp[i]);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
+  free(path); free(cwd); free(argv); free(envp);
+  if (err) { errno = err; return -1; }
+  return pid;
+}
+/* Spawns `path` with argv (NULL-terminated) and the caller's stdio. */
+static inline int wv_spawnv(const char *path, const char *const *argv) {
+  extern char **environ;
+  wv_spawn_req r;
+  uint32_t n = 0, e = 0;
+  memset(&r, 0, sizeof r);
+  while (argv[n]) n++;
+  while (environ && environ[e]) e++;
+  r.path = path; r.path_len = (uint32_t)strlen(path); r.argv = argv; r.argc = n; r.pgid = -1;
+  r.envp = (const char *const *)environ; r.envc = e;
+  return wv_spawn(&r);
+}
+static inline int wv_waitpid(int pid, int *status, int options) { return waitpid(pid, status, options); }
+static inline int wv_kill(int pid, int sig) { return kill(pid, sig); }
+static inline int wv_getpid(void) { return getpid(); }
+static inline int wv_getppid(void) { return getppid(); }
+static inline int wv_pipe(int fds[2]) { return pipe(fds); }
+static inline int wv_dup(int fd) { return dup(fd); }
+static inline int wv_dup2(int fd, int to) { return dup2(fd, to); }
+static inline int wv_setpgid(int pid, int pgid) { return setpgid(pid, pgid); }
+static inline int wv_getpgid(int pid) { return getpgid(pid); }
+static inline int wv_setsid(void) { return setsid(); }
+static inline int wv_getsid(int pid) { return getsid(pid); }
+static inline int wv_tcsetpgrp(int fd, int pgid) { return tcsetpgrp(fd, pgid); }
+static inline int wv_tcgetpgrp(int fd) { return tcgetpgrp(fd); }
+static inline int wv_tcgetattr(int fd, wv_termios *t) {
+  struct termios n;
+  if (tcgetattr(fd, &n) < 0) return -1;
+  memset(t, 0, sizeof *t);
+  t->c_iflag = n.c_iflag; t->c_oflag = n.c_oflag; t->c_cflag = n.c_cflag; t->c_lflag = n.c_lflag;
+  memcpy(t->c_cc, n.c_cc, sizeof n.c_cc < sizeof t->c_cc ? sizeof n.c_cc : sizeof t->c_cc);
+  return 0;
+}
+static inline int wv_tcsetattr(int fd, int act, const wv_termios *t) {
+  struct termios n;
+  if (tcgetattr(fd, &n) < 0) return -1;
+  n.c_iflag = t->c_iflag; n.c_oflag = t->c_oflag; n.c_cflag = t->c_cflag; n.c_lflag = t->c_lflag;
+  memcpy(n.c_cc, t->c_cc, sizeof n.c_cc < sizeof t->c_cc ? sizeof n.c_cc : sizeof t->c_cc);
+  return tcsetattr(fd, act, &n);
+}
+static inline int wv_isatty(int fd) { return isatty(fd); }
+#endif /* __wasi__ */
 
 #ifdef __cplusplus
 }

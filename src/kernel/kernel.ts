@@ -167,7 +167,12 @@ export class Kernel {
   private internal(t: Task, nr: number, c: ChannelViews): number {
     switch (nr) {
       case Internal.Checkpoint:
-        if (t.state === TaskState.Stopped && !t.snapshotRequested) {
+        if (t.snapshotRequested) {
+          // A snapshot is waiting for this task to reach its next call entry: let it go on, stopped or not.
+          this.answerNow(t, 0);
+          return PENDING;
+        }
+        if (t.state === TaskState.Stopped) {
           t.atCheckpoint = true;
           return PENDING;
         }

@@ -55,6 +55,7 @@ export class ModuleLoader {
     } catch (e) {
       throw new ModuleError(`corrupt WebAssembly module: ${(e as Error).message}; rebuild it`);
     }
+    checkImports(module);
     let instrumented = WebAssembly.Module.customSections(module, 'wvisor.rewrite').length > 0;
     if (!instrumented && this.platform.instrument) {
       const rewritten = await this.platform.instrument(bytes);
@@ -62,7 +63,6 @@ export class ModuleLoader {
       hash = await this.platform.sha256(rewritten);
       instrumented = true;
     }
-    checkImports(module);
     return { hash, module, instrumented };
   }
 }

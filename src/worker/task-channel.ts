@@ -30,8 +30,17 @@ export class TaskChannel {
   /** Marks the end of a stretch of guest execution (entering a blocking wait). */
   pauseClock(): void {
     this.cpuNs += (this.now() - this.resumedAt) * 1e6;
+    this.publish(this.cpuNs);
+  }
+
+  /** Publishes the CPU time so far without pausing (fuel checks of a task that makes no calls). */
+  tickClock(): void {
+    this.publish(this.cpuTimeNs());
+  }
+
+  private publish(cpuNs: number): void {
     const i32 = this.v.i32;
-    const ns = Math.floor(this.cpuNs);
+    const ns = Math.floor(cpuNs);
     i32[W.CpuLo] = ns % 0x100000000;
     i32[W.CpuHi] = Math.floor(ns / 0x100000000);
   }

@@ -69,6 +69,7 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
   imports.wvisor_rt = {
     preempt: () => {
       if (fuel) fuel.value = init.quantum;
+      ch.tickClock();
       if (ch.pending() & Pending.Stop) ch.checkpoint();
     },
   };

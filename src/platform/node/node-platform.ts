@@ -1,9 +1,19 @@
 import { createHash, randomFillSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TaskImage } from '../../kernel/snapshot/task-image.js';
 import type { Platform, TaskWorkerEvents, TaskWorkerHandle, TaskWorkerStart } from '../../kernel/platform.js';
 
-const workerUrl = new URL('./task-worker.js', import.meta.url);
+/**
+ * The task worker's entry: the compiled sibling file; when this module runs
+ * from TypeScript sources (Vitest), the build's copy in dist/.
+ */
+function defaultWorkerUrl(): URL {
+  const sibling = new URL('./task-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  return new URL('../../../dist/platform/node/task-worker.js', import.meta.url);
+}
 
 /**
  * The kernel's platform on Node: worker_threads for tasks, node:crypto,
@@ -15,12 +25,16 @@ export class NodePlatform implements Platform {
   /** The pre-started worker, or null while one is being started. Not kernel state. */
   private spare: Worker | null = null;
 
-  constructor(private readonly options: { warmWorkers?: boolean } = {}) {
+  /** The worker entry file. */
+  private readonly workerUrl: URL;
+
+  constructor(private readonly options: { warmWorkers?: boolean; workerUrl?: URL } = {}) {
+    this.workerUrl = options.workerUrl ?? defaultWorkerUrl();
     if (options.warmWorkers !== false) this.spare = this.newWorker();
   }
 
   private newWorker(): Worker {
-    const w = new Worker(workerUrl, { stdout: false, stderr: false });
+    const w = new Worker(this.workerUrl, { stdout: false, stderr: false });
     // An idle spare must not keep the process alive.
     w.unref();
     return w;

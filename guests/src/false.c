@@ -1,0 +1,2 @@
+/* false - @desc does nothing, unsuccessfully (exit 1) */
+int main(void) { return 1; }

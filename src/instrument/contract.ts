@@ -1,0 +1,52 @@
+/**
+ * The names a rewritten module and the task worker agree on. Platform-free
+ * and binaryen-free: the worker imports these without loading the rewriter.
+ *
+ * A rewritten module (see index.ts) has, besides everything the original had:
+ *   import  wvisor_rt.preempt : [] -> []      called when fuel runs out
+ *   export  wvisor_fuel       : mut i32       decremented at every check point
+ *   export  wvisor_g<N>       : mut <type>    every mutable global N (original index;
+ *                                             also wvisor_unwind_buf's index)
+ *   export  wvisor_unwind_buf : mut i32       address of the Asyncify buffer, 0 = none yet
+ *   export  asyncify_start_unwind(i32), asyncify_stop_unwind(),
+ *           asyncify_start_rewind(i32), asyncify_stop_rewind(), asyncify_get_state() -> i32
+ *   custom section wvisor.rewrite : UTF-8 JSON RewriteInfo
+ */
+
+/** Custom section holding the RewriteInfo JSON. */
+export const REWRITE_SECTION = 'wvisor.rewrite';
+/** Import module of the worker's runtime hooks (not syscalls; seccomp never sees them). */
+export const RUNTIME_MODULE = 'wvisor_rt';
+/** Import name of the fuel-exhausted hook: `wvisor_rt.preempt: [] -> []`. */
+export const PREEMPT_IMPORT = 'preempt';
+/** Export name of the fuel counter (mutable i32). */
+export const FUEL_EXPORT = 'wvisor_fuel';
+/** Prefix of the exports of mutable globals: `wvisor_g<index>`. */
+export const GLOBAL_EXPORT_PREFIX = 'wvisor_g';
+/** Export name of the global holding the Asyncify buffer's address (0 until the first unwind). */
+export const UNWIND_BUF_EXPORT = 'wvisor_unwind_buf';
+/** Import modules whose functions are syscalls, and so Asyncify unwind points. */
+export const SYSCALL_MODULES: readonly string[] = ['wasi_snapshot_preview1', 'wvisor_v1'];
+
+/**
+ * Version of the rewrite. Bump it whenever the output for a given input
+ * changes (a snapshot names the rewritten module's hash, so a new version makes
+ * old snapshots name modules that must be kept or re-made by the old version).
+ */
+export const REWRITE_VERSION = 1;
+
+/** Options that change the rewritten bytes; recorded in the section. */
+export interface RewriteOptionsRecord {
+  /** preempt is an Asyncify unwind point too (snapshots of syscall-free loops; costs 1.6–3×). */
+  preemptUnwind: boolean;
+  /** binaryen optimize level used for the Asyncify pass (0: none). */
+  optimizeLevel: number;
+}
+
+/** What the `wvisor.rewrite` section records. */
+export interface RewriteInfo {
+  version: number;
+  /** Lowercase hex SHA-256 of the original module's bytes. */
+  originalSha256: string;
+  options: RewriteOptionsRecord;
+}
