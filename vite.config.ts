@@ -9,12 +9,14 @@ const isolation = {
 };
 
 export default defineConfig({
-  server: { headers: isolation, port: 5173, strictPort: true },
+  // Under e2e tests (WVISOR_E2E=1, set by playwright.config.ts) no HMR client: an edit elsewhere in the
+  // tree would otherwise reload the page in the middle of a test.
+  server: { headers: isolation, port: 5173, strictPort: true, hmr: process.env.WVISOR_E2E ? false : undefined },
   preview: { headers: isolation, port: 4173, strictPort: true },
   worker: { format: 'es' },
   build: { target: 'es2022', outDir: 'dist-web' },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'guests/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'guests/**/*.test.ts', 'bench/**/*.test.mjs'],
     testTimeout: 30_000,
     pool: 'forks',
   },

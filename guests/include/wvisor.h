@@ -152,6 +152,77 @@ int32_t __wv_tiocgwinsz(int32_t fd, wv_winsize *out) WV_IMPORT(tiocgwinsz);
 int32_t __wv_isatty(int32_t fd) WV_IMPORT(isatty);
 #endif
 
+/* ---- seccomp ------------------------------------------------------------ */
+
+/* Classic BPF, as Linux's struct sock_filter; programs see seccomp_data as
+ * Linux lays it out: nr (s32) @0, arch (u32) @4, instruction_pointer @8,
+ * args[6] (u64) @16. wVisor's nr is the call's number in the call table and
+ * arch is WV_AUDIT_ARCH; a filter's SECCOMP_RET_ERRNO data is returned to the
+ * guest as is, so use errno.h's values (WASI's numbering under wasm). */
+typedef struct wv_sock_filter {
+  uint16_t code;
+  uint8_t jt;
+  uint8_t jf;
+  uint32_t k;
+} wv_sock_filter;
+
+#define WV_SECCOMP_SET_MODE_FILTER 1
+#define WV_SECCOMP_FILTER_FLAG_TSYNC 1
+#define WV_SECCOMP_FILTER_FLAG_LOG 2
+#define WV_PR_SET_NO_NEW_PRIVS 38
+#define WV_PR_GET_NO_NEW_PRIVS 39
+#define WV_SECCOMP_RET_KILL_PROCESS 0x80000000U
+#define WV_SECCOMP_RET_KILL_THREAD 0x00000000U
+#define WV_SECCOMP_RET_TRAP 0x00030000U
+#define WV_SECCOMP_RET_ERRNO 0x00050000U
+#define WV_SECCOMP_RET_TRACE 0x7ff00000U
+#define WV_SECCOMP_RET_LOG 0x7ffc0000U
+#define WV_SECCOMP_RET_ALLOW 0x7fff0000U
+
+#ifdef __wasi__
+/* wVisor's audit arch and the numbers of the calls test programs filter
+ * (src/kernel/syscall-table.ts has them all). */
+#define WV_AUDIT_ARCH 0x40005741U
+#define WV_NR_WRITE 26   /* fd_write */
+#define WV_NR_OPEN 31    /* path_open */
+int32_t __wv_seccomp(uint32_t op, uint32_t flags, const wv_sock_filter *prog, uint32_t len) WV_IMPORT(seccomp);
+/* PR_SET_NO_NEW_PRIVS: (38, 1, 0, 0, 0). PR_GET_NO_NEW_PRIVS: (39, (uint32_t)(int *out)): writes 0 or 1 to *out. */
+int32_t __wv_prctl(int32_t option, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5) WV_IMPORT(prctl);
+static inline int wv_seccomp_filter(uint32_t flags, const wv_sock_filter *prog, uint32_t len) {
+  int32_t e = __wv_seccomp(WV_SECCOMP_SET_MODE_FILTER, flags, prog, len);
+  if (e) { errno = e; return -1; }
+  return 0;
+}
+static inline int wv_set_no_new_privs(void) {
+  int32_t e = __wv_prctl(WV_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (e) { errno = e; return -1; }
+  return 0;
+}
+static inline int wv_get_no_new_privs(void) {
+  int32_t v = 0;
+  int32_t e = __wv_prctl(WV_PR_GET_NO_NEW_PRIVS, (uint32_t)(uintptr_t)&v, 0, 0, 0);
+  if (e) { errno = e; return -1; }
+  return v;
+}
+#else
+/* Natively the same programs use Linux's seccomp with x86_64's numbers. */
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#define WV_AUDIT_ARCH AUDIT_ARCH_X86_64
+#define WV_NR_WRITE __NR_write
+#define WV_NR_OPEN __NR_openat
+static inline int wv_seccomp_filter(uint32_t flags, const wv_sock_filter *prog, uint32_t len) {
+  struct sock_fprog f = { (unsigned short)len, (struct sock_filter *)prog };
+  return (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &f);
+}
+static inline int wv_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+static inline int wv_get_no_new_privs(void) { return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0); }
+#endif
+
 /* ---- POSIX-style wrappers ----------------------------------------------- */
 
 #ifdef __wasi__

@@ -76,7 +76,12 @@ export const enum Internal {
   SeccompKill = -5,
   /** seccomp decided LOG: the kernel logs the call, which then runs. args[0]: the call number. */
   SeccompLog = -6,
+  /** seccomp decided USER_NOTIF: the host's supervisor decides. args[0]: call number, args[1..6]: its arguments. */
+  SeccompNotify = -7,
 }
+
+/** Answer to SeccompNotify meaning "run the call" (SECCOMP_USER_NOTIF_FLAG_CONTINUE). Never an errno. */
+export const NOTIF_CONTINUE = 0xfffe;
 
 export const ARG_SLOTS = 12;
 export const RES_SLOTS = 12;

@@ -1,5 +1,5 @@
 import { Errno } from './abi/errno.js';
-import { CallState, ChannelViews, CHANNEL_BYTES, DOORBELL_BYTES, Hint, Internal, MAX_FDS, Pending, W } from './channel.js';
+import { CallState, ChannelViews, CHANNEL_BYTES, DOORBELL_BYTES, Hint, Internal, MAX_FDS, NOTIF_CONTINUE, Pending, W } from './channel.js';
 import { DeviceFile } from './devices.js';
 import type { OpenFile } from './file.js';
 import { syscallByNr } from './syscall-table.js';
@@ -17,6 +17,16 @@ import { createStandardTree, FileType as VfsType, type NodeHandle, type Vfs } fr
 import { VfsFile } from './vfs-file.js';
 import { ALL_RIGHTS, DIR_RIGHTS } from './abi/wasi-types.js';
 import { RESTART, type TaskImage } from './snapshot/task-image.js';
+
+/** What a seccomp supervisor is told about a call a filter sent to it. */
+export interface SeccompNotification {
+  pid: number;
+  /** Call number and name (syscall-table.ts). */
+  nr: number;
+  name: string;
+  /** The first six arguments as the guest passed them. */
+  args: bigint[];
+}
 
 /** Resource limits of one kernel (one sandbox session). */
 export interface KernelLimits {
@@ -95,6 +105,12 @@ export class Kernel {
   readonly hostFiles = new Map<string, OpenFile>();
   /** Tasks blocked in wait(): what to call when one of their children changes. Not saved (held calls are re-issued). */
   readonly childWaiters = new Map<Task, () => void>();
+  /**
+   * The host's answer to SECCOMP_RET_USER_NOTIF (gVisor lacks this action):
+   * given the call, resolve `{errno}` to fail it or `{continue: true}` to run it.
+   * Unset: such calls fail with ENOSYS, as Linux's do without a listener.
+   */
+  seccompSupervisor: ((n: SeccompNotification) => Promise<{ errno: number } | { continue: true }> | { errno: number } | { continue: true }) | null = null;
   /** Messages for the host's log (internal errors of workers). */
   onLog: (msg: string) => void = () => {};
 
@@ -188,6 +204,24 @@ export class Kernel {
         this.onLog(`seccomp: pid ${t.pid} (${t.argv[0]}) killed for call ${syscallByNr(Number(c.args[0]))?.name ?? c.args[0]}`);
         exitTask(this, t, 31 /* SIGSYS */);
         return PENDING;
+      case Internal.SeccompNotify: {
+        const sup = this.seccompSupervisor;
+        if (!sup) return Errno.NOSYS;
+        const nrCalled = Number(c.args[0]);
+        const args = Array.from({ length: 6 }, (_, i) => BigInt.asUintN(64, c.args[i + 1]));
+        let live = true;
+        Promise.resolve()
+          .then(() => sup({ pid: t.pid, nr: nrCalled, name: syscallByNr(nrCalled)?.name ?? String(nrCalled), args }))
+          .then((r) => {
+            if (!live) return;
+            this.answer(t, 'continue' in r ? NOTIF_CONTINUE : Math.max(0, Math.min(r.errno, 4095)));
+          }, (e: unknown) => {
+            if (!live) return;
+            this.onLog(`seccomp supervisor failed: ${(e as Error)?.message ?? e}; the call gets ENOSYS`);
+            this.answer(t, Errno.NOSYS);
+          });
+        return this.block(t, nr, () => { live = false; });
+      }
       case Internal.SeccompLog:
         this.onLog(`seccomp: pid ${t.pid} (${t.argv[0]}) called ${syscallByNr(Number(c.args[0]))?.name ?? c.args[0]}`);
         return Errno.SUCCESS;

@@ -1,5 +1,5 @@
 import { Errno } from '../kernel/abi/errno.js';
-import { Internal, Pending } from '../kernel/channel.js';
+import { Internal, NOTIF_CONTINUE, Pending } from '../kernel/channel.js';
 import { actionOnly, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_THREAD,
   SECCOMP_RET_LOG, SECCOMP_RET_TRACE, SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF, MAX_ERRNO } from '../kernel/seccomp/actions.js';
 import type { FilterStack } from '../kernel/seccomp/filter-stack.js';
@@ -130,8 +130,16 @@ export class SyscallGate {
       this.ch.call(Internal.RaiseSelf);
       return Errno.NOSYS;
     }
-    if (action === SECCOMP_RET_TRACE || action === SECCOMP_RET_USER_NOTIF) {
-      // No tracer (ptrace comes later) and no supervisor on this path: ENOSYS, as Linux gives without one.
+    if (action === SECCOMP_RET_USER_NOTIF) {
+      // The host's supervisor decides (it may take its time); without one the kernel answers ENOSYS, as Linux.
+      const a = this.ch.v.args;
+      a[0] = BigInt(nr);
+      for (let i = 0; i < 6; i++) a[i + 1] = BigInt(d[wordArgLo(i)]) | (BigInt(d[wordArgHi(i)]) << 32n);
+      const e = this.ch.call(Internal.SeccompNotify);
+      return e === NOTIF_CONTINUE ? RUN : e;
+    }
+    if (action === SECCOMP_RET_TRACE) {
+      // No tracer can ask for PTRACE_EVENT_SECCOMP until ptrace lands: ENOSYS, as Linux gives without a tracer.
       return Errno.NOSYS;
     }
     // KILL_PROCESS, KILL_THREAD and unknown actions: the process dies of SIGSYS.

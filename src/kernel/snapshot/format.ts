@@ -5,17 +5,20 @@ import type { KernelState } from './kernel-state.js';
  * The snapshot file: magic, format version, checksum, then a payload of one
  * JSON document (named fields only) with binary attachments. Memory is cut
  * into 64 KiB pages, zero pages are elided and equal pages stored once. The
- * payload is compressed with the platform's gzip when it has one.
+ * payload is stored in 1 MiB chunks, each gzip-compressed (with the
+ * platform's gzip) when a sample of it shrinks, else stored as it is.
  *
  *   0   "WVISNAP\n"            magic
  *   8   u32 format version
- *   12  u32 flags (1: payload is gzip)
+ *   12  u32 flags (reserved, 0)
  *   16  32 bytes SHA-256 of the uncompressed payload
- *   48  payload: u32 JSON length, JSON, then the attachments back to back
+ *   48  chunks: u32 raw length, u32 stored length, u32 1 if gzip else 0, stored bytes
+ *   the payload: u32 JSON length, JSON, then the attachments (u32 length, bytes) back to back
  */
 export const SNAPSHOT_MAGIC = 'WVISNAP\n';
 export const SNAPSHOT_VERSION = 1;
 const PAGE = 65536;
+const CHUNK = 1 << 20;
 
 /** What a snapshot holds besides the kernel state: where to find each module again. */
 export interface SnapshotFile {
@@ -81,14 +84,36 @@ export async function encodeSnapshot(file: SnapshotFile, codec: SnapshotCodec): 
     at += 4 + b.length;
   }
   const sum = hexToBytes(await codec.sha256(payload));
-  const body = codec.gzip ? await codec.gzip(payload) : payload;
-  const out = new Uint8Array(48 + body.length);
+  const chunks: Array<{ raw: number; gz: boolean; bytes: Uint8Array }> = [];
+  for (let off = 0; off < payload.length; off += CHUNK) {
+    const raw = payload.subarray(off, Math.min(payload.length, off + CHUNK));
+    let stored: Uint8Array = raw;
+    let gz = false;
+    if (codec.gzip) {
+      const probe = raw.subarray(0, Math.min(raw.length, PAGE));
+      if ((await codec.gzip(probe)).length < probe.length * 0.9) {
+        const packed = await codec.gzip(raw);
+        if (packed.length < raw.length) { stored = packed; gz = true; }
+      }
+    }
+    chunks.push({ raw: raw.length, gz, bytes: stored });
+  }
+  let size = 48;
+  for (const c of chunks) size += 12 + c.bytes.length;
+  const out = new Uint8Array(size);
   out.set(new TextEncoder().encode(SNAPSHOT_MAGIC), 0);
   const odv = new DataView(out.buffer);
   odv.setUint32(8, SNAPSHOT_VERSION, true);
-  odv.setUint32(12, codec.gzip ? 1 : 0, true);
+  odv.setUint32(12, 0, true);
   out.set(sum, 16);
-  out.set(body, 48);
+  let pos = 48;
+  for (const c of chunks) {
+    odv.setUint32(pos, c.raw, true);
+    odv.setUint32(pos + 4, c.bytes.length, true);
+    odv.setUint32(pos + 8, c.gz ? 1 : 0, true);
+    out.set(c.bytes, pos + 12);
+    pos += 12 + c.bytes.length;
+  }
   return out;
 }
 
@@ -103,13 +128,28 @@ export async function decodeSnapshot(bytes: Uint8Array, codec: SnapshotCodec): P
     throw new SnapshotError(`snapshot format version ${version} is not supported (this wVisor reads version ${SNAPSHOT_VERSION}); `
       + 'restore it with the wVisor version that wrote it');
   }
-  const gz = (dv.getUint32(12, true) & 1) !== 0;
-  let payload: Uint8Array;
+  const parts: Uint8Array[] = [];
+  let total = 0;
   try {
-    payload = gz ? await codec.gunzip!(bytes.subarray(48)) : bytes.subarray(48);
+    for (let at = 48; at < bytes.length;) {
+      if (at + 12 > bytes.length) throw new Error('truncated');
+      const raw = dv.getUint32(at, true);
+      const stored = dv.getUint32(at + 4, true);
+      const gz = dv.getUint32(at + 8, true) === 1;
+      if (at + 12 + stored > bytes.length || raw > CHUNK) throw new Error('truncated');
+      const body = bytes.subarray(at + 12, at + 12 + stored);
+      const part = gz ? await codec.gunzip!(body) : body;
+      if (part.length !== raw) throw new Error('bad chunk');
+      parts.push(part);
+      total += raw;
+      at += 12 + stored;
+    }
   } catch {
-    throw new SnapshotError('the snapshot is corrupt (its payload does not decompress); it cannot be restored');
+    throw new SnapshotError('the snapshot is corrupt (its chunks do not decode); it cannot be restored');
   }
+  const payload = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) { payload.set(p, off); off += p.length; }
   const sum = await codec.sha256(payload);
   if (sum !== bytesToHex(bytes.subarray(16, 48))) {
     throw new SnapshotError('the snapshot is corrupt (checksum mismatch); it cannot be restored');
