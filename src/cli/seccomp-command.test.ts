@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -25,7 +25,11 @@ test('compile -o writes a filter the verifier accepts; disasm reads it back', as
 });
 
 test('explain names the deciding filter, instruction and rule', async () => {
-  const denied = await run(['explain', DOCKER, 'fd_renumber', '1', '2']);
+  // Docker's profile allows every wVisor call; a small profile that denies by default shows a denial.
+  const strict = join(mkdtempSync(join(tmpdir(), 'wv-')), 'strict.json');
+  writeFileSync(strict, JSON.stringify({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1,
+    syscalls: [{ names: ['write'], action: 'SCMP_ACT_ALLOW' }] }));
+  const denied = await run(['explain', strict, 'fd_renumber', '1', '2']);
   expect(denied.code).toBe(0);
   expect(denied.out).toMatch(/fd_renumber: ERRNO\(63\), decided by filter 0 .* at instruction \d+/);
   expect(denied.out).toMatch(/rule: default action/);

@@ -39,14 +39,14 @@
  * - Dispatch on the call number is a balanced binary tree of JGE, with JEQ
  *   chains of at most 4 calls at the leaves.
  */
-import { AUDIT_ARCH_WVISOR, syscallByName } from '../syscall-table.js';
+import { AUDIT_ARCH_WVISOR, syscallByName, syscalls } from '../syscall-table.js';
 import { linuxToWasiErrno } from '../abi/errno.js';
 import {
   actionOnly, describeRet, SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO,
   SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG, SECCOMP_RET_TRACE,
   SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF,
 } from './actions.js';
-import { linuxAliases } from './aliases.js';
+import { linuxAliases, linuxAliasNames } from './aliases.js';
 import { Assembler, type Label } from './assembler.js';
 import {
   BPF_ABS, BPF_ALU, BPF_AND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W,
@@ -311,11 +311,28 @@ export function resolveProfile(json: unknown, options: CompileOptions = {}): { d
   if (unknown.size) {
     warnings.push(`skipped ${unknown.size} names with no wVisor call: ${[...unknown].sort().join(', ')}`);
   }
+  // Calls no Linux name maps to cannot be named by a Linux profile: a Linux
+  // program does their work without a system call (argv and the environment
+  // arrive on its stack at execve; it has no preopened directories to list).
+  // Denying them would stop every program in wasi-libc's start-up, so they
+  // keep the profile's ALLOW unless the profile names them itself.
+  for (const name of UNNAMEABLE) {
+    if (byCall.has(name) || defaultRet === SECCOMP_RET_ALLOW) continue;
+    byCall.set(name, [{ ret: SECCOMP_RET_ALLOW, conditions: [], maybe: false,
+      source: `${name} (no Linux counterpart: allowed)`, order: -1 }]);
+  }
   const calls: CallPolicy[] = [...byCall.entries()]
     .map(([name, rules]) => ({ nr: syscallByName(name)!.nr, name, rules }))
     .sort((a, b) => a.nr - b.nr);
   return { defaultRet, calls, warnings };
 }
+
+/** wVisor calls that no Linux name in the alias table reaches. */
+const UNNAMEABLE: readonly string[] = (() => {
+  const reached = new Set<string>();
+  for (const n of linuxAliasNames) for (const t of linuxAliases(n)) reached.add(t.call);
+  return syscalls.filter((c) => !reached.has(c.name)).map((c) => c.name);
+})();
 
 /** Orders return values: more restrictive first (ACTION_ONLY, signed). */
 function cmpRet(a: number, b: number): number {
