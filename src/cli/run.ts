@@ -60,6 +60,8 @@ export async function run(o: RunOptions): Promise<number> {
     void proc.write(chunk).then((ok) => (ok ? process.stdin.resume() : proc.closeStdin()));
   });
   process.stdin.on('end', () => proc.closeStdin());
+  // The host's reader went away (`wvisor run prog | head`): the guest's next write gets EPIPE and SIGPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') proc.closeStdout(); });
   process.stdin.on('error', () => proc.closeStdin());
   for (const [name, sig] of forwarded) process.on(name, () => sb.kill(proc.pid, sig));
 
@@ -122,5 +124,6 @@ async function mountHostDir(sb: ReturnType<typeof createNodeSandbox>, host: stri
 }
 
 function writeHost(stream: NodeJS.WriteStream, b: Uint8Array): Promise<void> | void {
+  if (stream.destroyed) return;
   if (!stream.write(b)) return new Promise((r) => stream.once('drain', () => r()));
 }

@@ -93,6 +93,8 @@ export async function restore(path: string): Promise<number> {
     void proc.write(chunk).then((ok) => (ok ? process.stdin.resume() : proc.closeStdin()));
   });
   process.stdin.on('end', () => proc.closeStdin());
+  // The host's reader went away (`wvisor run prog | head`): the guest's next write gets EPIPE and SIGPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') proc.closeStdout(); });
   const info = await proc.exited;
   sb.shutdown();
   return info.shellCode;

@@ -11,7 +11,7 @@ import type { PipeEnd } from './pipe.js';
  * Copies everything written to `end` into `sink` until EOF (all writers closed)
  * or `stop()`; a sink that returns a promise applies back-pressure.
  */
-export function drain(end: PipeEnd, sink: (bytes: Uint8Array) => void | Promise<void>): { done: Promise<void>; flush(): void } {
+export function drain(end: PipeEnd, sink: (bytes: Uint8Array) => void | Promise<void>): { done: Promise<void>; flush(): void; stop(): void } {
   const buf = new Uint8Array(1 << 16);
   let resolve!: () => void;
   const done = new Promise<void>((r) => { resolve = r; });
@@ -40,6 +40,11 @@ export function drain(end: PipeEnd, sink: (bytes: Uint8Array) => void | Promise<
         if (n <= 0) break;
         void sink(buf.slice(0, n));
       }
+      finished = true;
+      resolve();
+    },
+    /** Stops copying (the host's reader went away); what is buffered stays in the ring. */
+    stop(): void {
       finished = true;
       resolve();
     },

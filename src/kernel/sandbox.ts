@@ -62,6 +62,8 @@ export class HostProcess {
     /** Resolves when the process ended and its stdout/stderr were copied out. */
     readonly exited: Promise<ExitInfo>,
     private readonly onStdinClosed: () => void = () => {},
+    /** Stops reading the process's stdout: its next write gets EPIPE (and SIGPIPE), as when a reader exits. */
+    readonly closeStdout: () => void = () => {},
   ) {
     this.stdinOpen = stdin !== null;
   }
@@ -192,14 +194,25 @@ export class Sandbox {
     const err = drain(stderr, io.onStderr ?? (() => {}));
     const exited = task.exited.then(async (status) => {
       // Copy out what the process wrote; children that keep the pipes open do not hold us up.
-      out.flush();
+      if (outOpen) {
+        outOpen = false;
+        out.flush();
+        stdout.release();
+      }
       err.flush();
-      stdout.release();
       stderr.release();
       for (const n of names.slice(1)) k.hostFiles.delete(n);
       return decodeStatus(status);
     });
-    return new HostProcess(task, stdin, exited, () => k.hostFiles.delete(names[0]));
+    let outOpen = true;
+    const closeOut = () => {
+      if (!outOpen) return;
+      outOpen = false;
+      out.stop();
+      stdout.release();
+      k.hostFiles.delete(names[1]);
+    };
+    return new HostProcess(task, stdin, exited, () => k.hostFiles.delete(names[0]), closeOut);
   }
 
   /** Runs a program to its end and collects its output (the test API's `run`). */
