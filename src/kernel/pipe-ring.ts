@@ -16,7 +16,7 @@
  */
 
 /** Bytes per ring's data area; a power of two (wrap-around by masking). */
-export const RING_CAPACITY = 1 << 16;
+export const RING_CAPACITY = 1 << 18;
 /** Writes of at most this many bytes are atomic (never interleaved), as POSIX's PIPE_BUF. */
 export const PIPE_BUF = 4096;
 const HEADER_BYTES = 64;

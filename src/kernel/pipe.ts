@@ -2,7 +2,7 @@ import { Errno } from './abi/errno.js';
 import { FdFlags, FileType, type Filestat } from './abi/wasi-types.js';
 import { Hint, ringHint } from './channel.js';
 import { OpenFile, type Readiness, WOULD_BLOCK } from './file.js';
-import { PIPE_BUF, RingArena } from './pipe-ring.js';
+import { PIPE_BUF, RING_CAPACITY, RingArena } from './pipe-ring.js';
 
 /**
  * Allocates pipe rings from the shared arena. Slot 0 is never used so that a
@@ -132,7 +132,7 @@ export class PipeEnd extends OpenFile {
       return { readable: used > 0 || hangup, writable: false, nbytes: BigInt(used), hangup };
     }
     const hangup = a.readers(this.pipe.ring) === 0;
-    const space = (1 << 16) - used;
+    const space = RING_CAPACITY - used;
     return { readable: false, writable: space >= PIPE_BUF || hangup, nbytes: BigInt(space), hangup };
   }
 

@@ -22,15 +22,24 @@ function defaultWorkerUrl(): URL {
  * starting a thread.
  */
 export class NodePlatform implements Platform {
-  /** The pre-started worker, or null while one is being started. Not kernel state. */
-  private spare: Worker | null = null;
+  /** Pre-started workers waiting for a task. Not kernel state. */
+  private readonly spares: Worker[] = [];
+  /** How many workers to keep started ahead of need (a pipeline of three starts three at once). */
+  private readonly warm: number;
+  /** Pending refill of the spares. */
+  private refillTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The worker entry file. */
   private readonly workerUrl: URL;
 
-  constructor(private readonly options: { warmWorkers?: boolean; workerUrl?: URL } = {}) {
+  constructor(options: { warmWorkers?: boolean | number; workerUrl?: URL } = {}) {
     this.workerUrl = options.workerUrl ?? defaultWorkerUrl();
-    if (options.warmWorkers !== false) this.spare = this.newWorker();
+    this.warm = options.warmWorkers === false ? 0 : typeof options.warmWorkers === 'number' ? options.warmWorkers : 2;
+    this.refill();
+  }
+
+  private refill(): void {
+    while (this.spares.length < this.warm) this.spares.push(this.newWorker());
   }
 
   private newWorker(): Worker {
@@ -41,9 +50,14 @@ export class NodePlatform implements Platform {
   }
 
   startTaskWorker(start: TaskWorkerStart, events: TaskWorkerEvents): TaskWorkerHandle {
-    const w = this.spare ?? this.newWorker();
-    this.spare = null;
-    if (this.options.warmWorkers !== false) setImmediate(() => { this.spare ??= this.newWorker(); });
+    const w = this.spares.shift() ?? this.newWorker();
+    // Refill once spawning has paused: starting a worker costs a core for ~40 ms, which would be
+    // taken from the tasks just started (a pipeline of three spawns three at once).
+    if (this.warm > 0) {
+      clearTimeout(this.refillTimer);
+      this.refillTimer = setTimeout(() => this.refill(), 200);
+      this.refillTimer.unref();
+    }
     w.ref();
     let terminated = false;
     w.on('error', (e) => { if (!terminated) events.onError(e?.stack ?? String(e)); });
@@ -61,8 +75,8 @@ export class NodePlatform implements Platform {
 
   /** Ends the spare worker (the kernel is shutting down). */
   dispose(): void {
-    void this.spare?.terminate();
-    this.spare = null;
+    clearTimeout(this.refillTimer);
+    for (const w of this.spares.splice(0)) void w.terminate();
   }
 
   realtimeNs(): bigint {
