@@ -20,7 +20,9 @@ export default defineConfig({
     { name: 'preview', use: { baseURL: 'http://localhost:4173' } },
   ],
   webServer: [
-    { command: 'npx vite --port 5173 --strictPort', url: 'http://localhost:5173', reuseExistingServer: !process.env.CI },
+    // WVISOR_E2E turns off the dev server's reload-on-change (vite.config.ts): another edit in the
+    // tree must not reload a page in the middle of a test.
+    { command: 'WVISOR_E2E=1 npx vite --port 5173 --strictPort', url: 'http://localhost:5173', reuseExistingServer: !process.env.CI },
     { command: 'npx vite preview --port 4173 --strictPort', url: 'http://localhost:4173', reuseExistingServer: !process.env.CI },
   ],
 });

@@ -65,7 +65,9 @@ export function buildBenchGuests({ onlyMissing = false } = {}) {
   for (const name of names) {
     const args = ['--target=wasm32-wasi', `--sysroot=${sysroot}`, '-O2', '-g0', '-Wall', '-Werror',
       '-I', includeDir, join(benchGuestsDir, `${name}.c`), '-o', join(benchWasmDir, `${name}.wasm`)];
-    const r = spawnSync('clang', args, { encoding: 'utf8' });
+    // Without node_modules/.bin on PATH: clang would run binaryen's wasm-opt from there after linking.
+    const env = { ...process.env, PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules')).join(':') };
+    const r = spawnSync('clang', args, { encoding: 'utf8', env });
     if (r.error) {
       throw new BenchBuildError(r.error.code === 'ENOENT' ? `clang not found; ${APT_HINT}` : String(r.error));
     }

@@ -28,7 +28,7 @@ export async function run() {
   for (let i = 0; i < RUNS; i++) {
     const sb = createNodeSandbox();
     let out = '';
-    const p = await sb.spawn({ bytes, program: 'host:bigmem', argv: ['bigmem', String(MIB)], stdin: 'pipe',
+    const p = await sb.spawn({ bytes, program: 'host:bigmem', argv: ['bigmem', String(MIB)], keepStdinOpen: true,
       onStdout: (b) => { out += new TextDecoder().decode(b); } });
     while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 5));
     const before = out.split(' ')[1].trim();

@@ -44,8 +44,18 @@ class GuestBuildError extends Error {
   }
 }
 
+/**
+ * The environment tools run in: PATH without node_modules/.bin, because clang
+ * runs any `wasm-opt` it finds on PATH after linking, and npm puts binaryen's
+ * there under `npm run` — the output would then depend on how the build was started.
+ */
+const toolEnv = {
+  ...process.env,
+  PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules')).join(':'),
+};
+
 function run(cmd, args, what) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: toolEnv });
   if (r.error) {
     if (r.error.code === 'ENOENT') throw new GuestBuildError(`${cmd} not found: ${APT_HINT}`);
     throw r.error;

@@ -30,6 +30,10 @@
 ;;   block long; their other bytes stay random.
 ;; - fd_allocate gets offsets and lengths below 1 MiB: on a host file system it reserves real
 ;;   disk blocks.
+;; - prctl never gets option 38 (PR_SET_NO_NEW_PRIVS), so seccomp can never install one of
+;;   its random programs (a filter needs no_new_privs): a random RET KILL program would end the
+;;   run without showing a fault of the host. seccomp still gets random operations, flags,
+;;   pointers and lengths.
 (module
 
   ;; ---- every wasi_snapshot_preview1 call, then every wvisor_v1 call of guests/include/wvisor.h
@@ -97,6 +101,8 @@
   (import "wvisor_v1" "tcsetattr" (func $wv_tcsetattr (param i32) (param i32) (param i32) (result i32)))
   (import "wvisor_v1" "tiocgwinsz" (func $wv_tiocgwinsz (param i32) (param i32) (result i32)))
   (import "wvisor_v1" "isatty" (func $wv_isatty (param i32) (result i32)))
+  (import "wvisor_v1" "seccomp" (func $wv_seccomp (param i32) (param i32) (param i32) (param i32) (result i32)))
+  (import "wvisor_v1" "prctl" (func $wv_prctl (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
 
   (memory (export "memory") 1 1)
   ;; The default number of rounds; argv[1] overrides it.
@@ -229,7 +235,7 @@
     (i64.store (i32.const 4104) (i64.const 0x2f782f2f2e2e642f))
     (i64.store (i32.const 4112) (i64.const 0x2f2e2e2f2e2e2f79))
     (i64.store (i32.const 4120) (i64.const 0x2e2e2f632f622f61))
-        (call_indirect (type $v) (i32.rem_u (call $r32) (i32.const 62)))
+        (call_indirect (type $v) (i32.rem_u (call $r32) (i32.const 64)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $round)))
     (i32.store (i32.const 8192) (i32.const 0x74736f68))
@@ -333,9 +339,14 @@
   (func $c_tcsetattr (drop (call $wv_tcsetattr (call $fd) (call $any32) (call $ptr))))
   (func $c_tiocgwinsz (drop (call $wv_tiocgwinsz (call $fd) (call $ptr))))
   (func $c_isatty (drop (call $wv_isatty (call $fd))))
+  (func $c_seccomp (drop (call $wv_seccomp (call $any32) (call $any32) (call $ptr) (call $len))))
+  (func $c_prctl (local $o i32)
+    (local.set $o (call $any32))
+    (if (i32.eq (local.get $o) (i32.const 38)) (then (local.set $o (i32.const 39))))
+    (drop (call $wv_prctl (local.get $o) (call $ptr) (call $any32) (call $any32) (call $any32))))
 
   (type $v (func))
-  (table 62 funcref)
+  (table 64 funcref)
   (elem (i32.const 0)
     $c_args_get $c_args_sizes_get $c_environ_get $c_environ_sizes_get
     $c_clock_res_get $c_clock_time_get $c_fd_advise $c_fd_allocate
@@ -352,5 +363,5 @@
     $c_dup $c_dup2 $c_setpgid $c_getpgid
     $c_setsid $c_getsid $c_tcsetpgrp $c_tcgetpgrp
     $c_tcgetattr $c_tcsetattr $c_tiocgwinsz $c_isatty
-    $c_poll_oneoff $c_pipe)
+    $c_poll_oneoff $c_pipe $c_seccomp $c_prctl)
 )

@@ -43,7 +43,7 @@ export async function run(o: RunOptions): Promise<number> {
       program: `host:${o.module}`,
       argv: [o.module.split('/').pop()!, ...o.args],
       env: o.env,
-      stdin: 'pipe',
+      keepStdinOpen: true,
       seccomp,
       snapshotAtSyscall: o.snapshotAtSyscall,
       onStdout: (b) => writeHost(process.stdout, b),

@@ -12,13 +12,17 @@
  *
  * Where the checks go, and why that is enough: guest code runs unboundedly
  * only by looping or by recursing. Every loop iteration passes its header.
- * Every recursion is a cycle in the call graph, and passes the entry of each
- * function on the cycle. So a function gets an entry check only if it is in a
- * call-graph cycle (a strongly connected component with an edge inside it),
- * where an indirect call is an edge to every function in a table. Functions
- * that cannot recurse (most of them: leaves, helpers, the hottest small
- * functions) pay nothing at entry. The check itself is a decrement of a global
- * and a compare that is almost never true.
+ * Every recursion is a cycle in the call graph. A call made from inside a loop
+ * body runs at most once per iteration of that loop, so it is always preceded
+ * by a check in its own frame: such a call edge is "covered". A cycle with a
+ * covered edge passes a check on every trip round it. So a function gets an
+ * entry check only if it lies on a cycle of uncovered edges (a strongly
+ * connected component of the graph of calls made outside any loop), where an
+ * indirect call is an edge to every function in a table. Most functions
+ * (leaves, helpers, the hottest small functions, and recursion that clang
+ * turned into a loop around one call, like fib's) pay nothing at entry. The
+ * check itself is a decrement of a global and a compare that is almost never
+ * true.
  *
  * binaryen.js has no fuel pass, so this walks each function's expression tree
  * through the expression wrapper classes.
@@ -90,9 +94,9 @@ export interface FuelStats {
 /** What the walk of one function found. */
 export interface Walked {
   loops: Ref[];
-  /** Defined functions it calls directly. */
+  /** Defined functions it calls directly from outside any loop (uncovered edges). */
   callees: Set<string>;
-  /** It makes an indirect call (call_indirect or call_ref). */
+  /** It makes an indirect call (call_indirect or call_ref) from outside any loop. */
   callsIndirect: boolean;
 }
 
@@ -150,8 +154,9 @@ function tableFunctions(b: Binaryen, mod: Mod, imported: ReadonlySet<string>): S
 }
 
 /**
- * Functions on a cycle of the call graph (Tarjan's strongly connected
- * components, iterative). An indirect call is an edge to every table function.
+ * Functions on a cycle of the graph of uncovered calls (Tarjan's strongly
+ * connected components, iterative). An indirect call is an edge to every
+ * table function.
  */
 export function functionsOnCycles(graph: ReadonlyMap<string, Walked>, tableFns: ReadonlySet<string>): Set<string> {
   const succ = (name: string): string[] => {
@@ -209,21 +214,31 @@ export function functionsOnCycles(graph: ReadonlyMap<string, Walked>, tableFns: 
 function walk(b: Binaryen, body: Ref, children: Map<number, (e: Ref) => Ref[]>,
   imported: ReadonlySet<string>, fnName: string): Walked {
   const out: Walked = { loops: [], callees: new Set(), callsIndirect: false };
+  // Expressions to visit, each with whether it lies inside a loop body.
   const stack: Ref[] = [body];
+  const inLoop: boolean[] = [false];
   while (stack.length > 0) {
     const e = stack.pop()!;
+    let looped = inLoop.pop()!;
     const id = b.getExpressionId(e);
-    if (id === b.LoopId) out.loops.push(e);
-    else if (id === b.CallId) {
+    if (id === b.LoopId) {
+      out.loops.push(e);
+      looped = true;
+    } else if (id === b.CallId && !looped) {
       const target = b.Call.getTarget(e);
       if (!imported.has(target)) out.callees.add(target);
-    } else if (id === b.CallIndirectId || id === b.CallRefId) out.callsIndirect = true;
+    } else if ((id === b.CallIndirectId || id === b.CallRefId) && !looped) out.callsIndirect = true;
     const get = children.get(id);
     if (!get) {
       throw new UnsupportedModuleError(`function ${fnName} contains an expression of kind ${expressionKindName(b, id)}, `
         + 'which the fuel rewrite does not know');
     }
-    for (const c of get(e)) if (c) stack.push(c);
+    for (const c of get(e)) {
+      if (c) {
+        stack.push(c);
+        inLoop.push(looped);
+      }
+    }
   }
   return out;
 }

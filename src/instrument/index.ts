@@ -62,7 +62,7 @@ export interface ExportedGlobal {
 /** What rewriteModule returns. */
 export interface RewriteResult {
   /** The rewritten module. */
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   /** What the `wvisor.rewrite` section of `bytes` records. */
   info: RewriteInfo;
   /** Every exported mutable global, including the ones the rewrite adds (the unwind buffer address). */
@@ -146,7 +146,7 @@ export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}
 
     mod.addCustomSection(REWRITE_SECTION, encodeRewriteInfo(info));
     b.setDebugInfo(true); // keep the name section: traps and the debugger show function names
-    const out = mod.emitBinary();
+    const out = mod.emitBinary() as Uint8Array<ArrayBuffer>; // a fresh copy out of binaryen's heap
     const tEmit = now();
     return {
       bytes: out, info, globals, unwindImports, fuel,
@@ -221,7 +221,9 @@ function freshFunctionName(mod: binaryenNs.Module, base: string): string {
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  // subtle.digest takes no SharedArrayBuffer views: copy those.
+  const plain = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', plain));
   let hex = '';
   for (const x of digest) hex += x.toString(16).padStart(2, '0');
   return hex;

@@ -42,8 +42,10 @@ export interface ProcessSpec {
   bytes?: Uint8Array;
   /** ... and the host's name for them (a snapshot records it to find the module again). */
   program?: string;
-  /** Bytes fed to stdin, after which stdin reaches EOF; 'pipe' keeps it open for {@link HostProcess.write}. */
-  stdin?: Uint8Array | string | 'pipe';
+  /** Bytes (or text) fed to stdin, after which stdin reaches EOF unless `keepStdinOpen`. */
+  stdin?: Uint8Array | string;
+  /** Leave stdin open for {@link HostProcess.write} after `stdin` is fed. */
+  keepStdinOpen?: boolean;
   /** seccomp filters installed before the first call (no_new_privs is set with them). */
   seccomp?: FilterStack;
   /** Unwind for a snapshot before this many calls (deterministic snapshots for tests). */
@@ -161,10 +163,11 @@ export class Sandbox {
         : `cannot start ${spec.argv[0]}: ${errnoNames[t]}`, t);
     }
     const p = this.wire(t, stdin[1], stdout[0], stderr[0], spec);
-    if (spec.stdin !== 'pipe') {
-      const data = spec.stdin === undefined ? new Uint8Array(0)
-        : typeof spec.stdin === 'string' ? new TextEncoder().encode(spec.stdin) : spec.stdin;
-      void p.write(data).then(() => p.closeStdin());
+    if (spec.stdin !== undefined && spec.stdin.length > 0) {
+      const fed = p.write(spec.stdin);
+      if (!spec.keepStdinOpen) void fed.then(() => p.closeStdin());
+    } else if (!spec.keepStdinOpen) {
+      p.closeStdin();
     }
     return p;
   }
@@ -216,7 +219,7 @@ export class Sandbox {
   }
 
   /** Runs a program to its end and collects its output (the test API's `run`). */
-  async run(spec: Omit<ProcessSpec, 'onStdout' | 'onStderr'>): Promise<ExitInfo & { stdout: string; stderr: string }> {
+  async run(spec: Omit<ProcessSpec, 'onStdout' | 'onStderr' | 'keepStdinOpen'>): Promise<ExitInfo & { stdout: string; stderr: string }> {
     const outChunks: Uint8Array[] = [];
     const errChunks: Uint8Array[] = [];
     const p = await this.spawn({ ...spec, onStdout: (b) => { outChunks.push(b); }, onStderr: (b) => { errChunks.push(b); } });
@@ -239,7 +242,7 @@ export class Sandbox {
     const out: ProcessInfo[] = [];
     for (const t of this.kernel.tasks.values()) {
       if (t === this.kernel.init) continue;
-      out.push({ pid: t.pid, ppid: t.parent?.pid ?? 0, pgid: t.pgid, sid: t.sid, state: t.state, command: t.command,
+      out.push({ pid: t.pid, ppid: t.parent?.pid ?? 0, pgid: t.pgid, sid: t.sid, state: t.shownState(), command: t.command,
         cpuMs: t.cpuNs() / 1e6 });
     }
     return out;

@@ -1,4 +1,4 @@
-import type { ChannelViews } from './channel.js';
+import { type ChannelViews, W } from './channel.js';
 import { FdTable } from './fd-table.js';
 import type { TaskWorkerHandle } from './platform.js';
 import type { ProcessGroup } from './process-group.js';
@@ -108,6 +108,17 @@ export class Task {
 
   get alive(): boolean {
     return this.state !== TaskState.Zombie && this.state !== TaskState.Dead;
+  }
+
+  /**
+   * The state to show in process lists: a task waiting inside its worker (a
+   * pipe ring, a sleep) is blocked though the kernel holds no call of its.
+   */
+  shownState(): TaskState {
+    if (this.state === TaskState.Running && this.channel && Atomics.load(this.channel.i32, W.Running) === 0) {
+      return TaskState.Blocked;
+    }
+    return this.state;
   }
 
   /** Process group id. */

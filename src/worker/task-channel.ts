@@ -20,6 +20,7 @@ export class TaskChannel {
     this.v = new ChannelViews(channel);
     this.door = new Int32Array(doorbell);
     this.resumedAt = now();
+    Atomics.store(this.v.i32, W.Running, 1);
   }
 
   /** CPU time so far, in ns, including the current run. */
@@ -31,6 +32,7 @@ export class TaskChannel {
   pauseClock(): void {
     this.cpuNs += (this.now() - this.resumedAt) * 1e6;
     this.publish(this.cpuNs);
+    Atomics.store(this.v.i32, W.Running, 0);
   }
 
   /** Publishes the CPU time so far without pausing (fuel checks of a task that makes no calls). */
@@ -47,6 +49,7 @@ export class TaskChannel {
 
   resumeClock(): void {
     this.resumedAt = this.now();
+    Atomics.store(this.v.i32, W.Running, 1);
   }
 
   /**

@@ -32,7 +32,7 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
 function collect(sb: Sandbox, argv: string[]): Promise<{ p: HostProcess; out: () => string }> {
   let out = '';
   const dec = new TextDecoder();
-  return sb.spawn({ argv, stdin: 'pipe', onStdout: (b) => { out += dec.decode(b); } })
+  return sb.spawn({ argv, keepStdinOpen: true, onStdout: (b) => { out += dec.decode(b); } })
     .then((p) => ({ p, out: () => out }));
 }
 
@@ -132,7 +132,7 @@ describe('snapshots', () => {
     const first = await collect(sb, ['readline']);
     await first.p.write('one\n');
     await until(() => first.out().includes('one'), 'the first line');
-    await until(() => state(sb, first.p.pid) === TaskState.Running, 'the task to block in its next read');
+    await until(() => state(sb, first.p.pid) === TaskState.Blocked, 'the task to block in its next read');
     const pid = first.p.pid;
     const restored = await roundTrip(sb);
     let rest = '';

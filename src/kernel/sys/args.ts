@@ -41,11 +41,14 @@ export function setOut(c: ChannelViews, n: number): void {
 
 const dec = new TextDecoder('utf-8', { fatal: true });
 
-/** The payload as a UTF-8 path; EILSEQ for invalid UTF-8, EINVAL for an embedded NUL. */
+/**
+ * The payload as a UTF-8 path; EILSEQ for invalid UTF-8, EINVAL for an
+ * embedded NUL. Copies first: browsers' TextDecoder refuses shared memory.
+ */
 export function pathArg(c: ChannelViews, from: number, len: number): string | Errno {
   let s: string;
   try {
-    s = dec.decode(c.payload.subarray(from, from + len));
+    s = dec.decode(c.payload.slice(from, from + len));
   } catch {
     return Errno.ILSEQ;
   }

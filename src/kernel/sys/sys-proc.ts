@@ -171,6 +171,8 @@ const setpgid: Handler = (k, t, c) => {
   const target = k.tasks.get(pid);
   if (!target || !target.alive || (target !== t && target.parent !== t)) return Errno.SRCH;
   if (target.sid !== t.sid) return Errno.PERM;
+  // Linux refuses a child that has called execve; spawn is fork + exec, so every child has.
+  if (target !== t) return Errno.ACCES;
   if (target.pid === target.sid) return Errno.PERM; // a session leader cannot move
   let group: ProcessGroup | undefined = k.findGroup(pgid);
   if (group && group.session !== t.pgrp.session) return Errno.PERM;

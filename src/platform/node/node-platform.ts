@@ -1,5 +1,7 @@
 import { createHash, randomFillSync } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TaskImage } from '../../kernel/snapshot/task-image.js';
@@ -95,8 +97,28 @@ export class NodePlatform implements Platform {
     return createHash('sha256').update(bytes).digest('hex');
   }
 
+  /**
+   * Rewrites a module with binaryen (loaded on first use), caching the result
+   * by the original's hash and the rewrite's version in a folder
+   * ($WVISOR_CACHE, else ~/.cache/wvisor), so the rewrite is paid once.
+   */
   async instrument(bytes: Uint8Array): Promise<Uint8Array> {
-    const { rewriteModule } = await import('../../instrument/index.js');
-    return (await rewriteModule(bytes)).bytes;
+    const { rewriteModule, REWRITE_VERSION } = await import('../../instrument/index.js');
+    const dir = process.env.WVISOR_CACHE ?? join(homedir(), '.cache', 'wvisor');
+    const file = join(dir, `${await this.sha256(bytes)}-v${REWRITE_VERSION}.wasm`);
+    try {
+      return readFileSync(file);
+    } catch {
+      // Not cached yet.
+    }
+    const out = (await rewriteModule(bytes)).bytes;
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${file}.${process.pid}.tmp`, out);
+      renameSync(`${file}.${process.pid}.tmp`, file);
+    } catch {
+      // A read-only home: the rewrite is simply not cached.
+    }
+    return out;
   }
 }

@@ -1,0 +1,163 @@
+/**
+ * TEMPORARY: a tiny line-based program launcher for the terminal, until the
+ * kernel has a tty, a line discipline and a shell (issue 4 replaces this file
+ * with the shell running on the tty). It edits one line locally (printable
+ * characters, Backspace, Ctrl+C, Ctrl+U), splits it into words (single and
+ * double quotes group), runs `prog args` through the kernel with stdin
+ * closed, shows the output as it comes and then the exit status, `$?` style.
+ * While a program runs, Ctrl+C sends it SIGINT; other keys are ignored (it
+ * has no stdin). Built-ins: `help`, `clear`. No pipes, no redirections.
+ */
+import type { Terminal } from '@xterm/xterm';
+import type { KernelClient } from '../platform/browser/kernel-client.js';
+import type { RunResult } from '../platform/browser/protocol.js';
+
+const PROMPT = '\x1b[1;32m$\x1b[0m ';
+const DIM = '\x1b[2m';
+const RED = '\x1b[31m';
+const RESET = '\x1b[0m';
+const SIGINT = 2;
+/** Environment every launched program gets. */
+const ENV = ['PATH=/bin', 'HOME=/', 'USER=wvisor'];
+
+/** Linux signal names for the exit line. */
+const SIGNAL_NAMES: Record<number, string> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL',
+  11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM', 31: 'SIGSYS',
+};
+
+/** Splits a line into words: blanks separate, '…' and "…" group (no escapes, no expansion). */
+export function splitWords(line: string): string[] | { error: string } {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (ch === ' ' || ch === '\t') {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (quote) return { error: `unclosed ${quote} quote` };
+  if (inWord) words.push(cur);
+  return words;
+}
+
+export class Launcher {
+  /** The line being typed. */
+  private line = '';
+  /** The pid of the program running now, 0 while at the prompt, -1 while it starts. */
+  private running = 0;
+  /** Output that came while a spawn was not yet answered. */
+  private early: Array<{ pid: number; stream: 'stdout' | 'stderr'; text: string }> = [];
+
+  constructor(
+    private readonly term: Terminal,
+    private readonly kernel: KernelClient,
+    /** Names of the programs in /bin, for `help`. */
+    private readonly programs: string[],
+  ) {
+    kernel.on((e) => {
+      if (e.kind !== 'output') return;
+      // The worker posts a program's first output before it answers the spawn: hold it until the pid is known.
+      if (this.running === -1) this.early.push(e);
+      else if (e.pid === this.running) this.show(e.stream, e.text);
+    });
+    term.onData((data) => this.input(data));
+  }
+
+  start(): void {
+    this.term.write('Temporary launcher (no shell yet): type a program and its arguments, e.g. `echo hi`; `help` lists programs.\n');
+    this.term.write(PROMPT);
+  }
+
+  private input(data: string): void {
+    for (const ch of data) {
+      if (this.running !== 0) {
+        if (ch === '\x03' && this.running > 0) void this.kernel.request('kill', { pid: this.running, sig: SIGINT });
+        continue;
+      }
+      if (ch === '\r') {
+        this.term.write('\r\n');
+        const line = this.line;
+        this.line = '';
+        void this.execute(line);
+        // The rest of a pasted text is dropped: the program has no stdin.
+        return;
+      }
+      if (ch === '\x7f' || ch === '\b') {
+        if (this.line.length > 0) {
+          this.line = [...this.line].slice(0, -1).join('');
+          this.term.write('\b \b');
+        }
+      } else if (ch === '\x03') {
+        this.line = '';
+        this.term.write('^C\r\n' + PROMPT);
+      } else if (ch === '\x15') {
+        this.term.write('\b \b'.repeat([...this.line].length));
+        this.line = '';
+      } else if (ch >= ' ' && ch !== '\x7f') {
+        this.line += ch;
+        this.term.write(ch);
+      }
+    }
+  }
+
+  private show(stream: 'stdout' | 'stderr', text: string): void {
+    this.term.write(stream === 'stderr' ? `${RED}${text}${RESET}` : text);
+  }
+
+  private async execute(line: string): Promise<void> {
+    const words = splitWords(line);
+    if (!Array.isArray(words)) {
+      this.term.write(`${RED}${words.error}${RESET}\n${PROMPT}`);
+      return;
+    }
+    if (words.length === 0) {
+      this.term.write(PROMPT);
+      return;
+    }
+    if (words[0] === 'clear') {
+      this.term.clear();
+      this.term.write('\x1b[2J\x1b[H' + PROMPT);
+      return;
+    }
+    if (words[0] === 'help') {
+      this.term.write(`programs in /bin: ${this.programs.join(' ')}\nCtrl+C interrupts the running program.\n${PROMPT}`);
+      return;
+    }
+    this.running = -1;
+    try {
+      const { pid } = await this.kernel.request('spawn', {
+        opts: { argv: words, env: ENV, stdin: '', keepStdinOpen: false, stream: true },
+      });
+      this.running = pid;
+      for (const e of this.early) if (e.pid === pid) this.show(e.stream, e.text);
+      this.early = [];
+      const r = await this.kernel.request('wait', { pid });
+      this.term.write(`${DIM}[${describeExit(r)}]${RESET}\n`);
+    } catch (e) {
+      this.term.write(`${RED}${(e as Error).message}${RESET}\n`);
+    } finally {
+      this.running = 0;
+      this.early = [];
+      this.term.write(PROMPT);
+    }
+  }
+}
+
+/** `$?` and how: "exit 0", "exit 130: killed by SIGINT". */
+function describeExit(r: RunResult): string {
+  if (r.signal === null) return `exit ${r.shellCode}`;
+  return `exit ${r.shellCode}: killed by ${SIGNAL_NAMES[r.signal] ?? `signal ${r.signal}`}`;
+}

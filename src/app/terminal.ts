@@ -1,0 +1,48 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+
+/** The page's xterm.js terminal with its addons, filling its container. */
+export interface PageTerminal {
+  term: Terminal;
+  /** The serialize addon (the snapshot issue saves the screen with it). */
+  serialize: SerializeAddon;
+  /** Visible rows, trailing blanks removed, joined by "\n"; trailing empty rows dropped. */
+  screen(): string;
+}
+
+export function createTerminal(container: HTMLElement): PageTerminal {
+  const term = new Terminal({
+    // Guests write "\n"; until the tty's output processing (ONLCR) exists, xterm adds the "\r".
+    convertEol: true,
+    cursorBlink: true,
+    fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
+    fontSize: 14,
+    // At 1.0 the bottom row of pixels (where '_' is drawn) is clipped in DejaVu Sans Mono.
+    lineHeight: 1.15,
+    scrollback: 5000,
+    theme: { background: '#1e1e1e' },
+  });
+  const fit = new FitAddon();
+  const serialize = new SerializeAddon();
+  term.loadAddon(fit);
+  term.loadAddon(serialize);
+  term.loadAddon(new WebLinksAddon());
+  term.open(container);
+  fit.fit();
+  new ResizeObserver(() => fit.fit()).observe(container);
+  term.focus();
+  return {
+    term,
+    serialize,
+    screen() {
+      const buf = term.buffer.active;
+      const rows: string[] = [];
+      for (let y = buf.viewportY; y < buf.viewportY + term.rows; y++) rows.push(buf.getLine(y)?.translateToString(true) ?? '');
+      while (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();
+      return rows.join('\n');
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import { type HostProcess, Sandbox } from '../../kernel/sandbox.js';
+import { populate } from '../../kernel/vfs/index.js';
+import { BrowserPlatform } from './browser-platform.js';
+import type { FromKernel, KernelInit, Ops, Request, RunResult, StartOptions } from './protocol.js';
+import { loadPrograms } from './program-loader.js';
+
+/**
+ * The kernel worker: owns the one Sandbox of the page, fills /bin with the
+ * bundled programs, and answers the page's requests (protocol.ts). It runs
+ * the kernel's doorbell loop on its own event loop, so the kernel never
+ * competes with rendering.
+ */
+
+/** The dedicated-worker global, typed by what this file uses (the page's tsconfig has DOM, not WebWorker, types). */
+const scope = self as unknown as {
+  postMessage(m: FromKernel): void;
+  addEventListener(type: 'message', cb: (e: MessageEvent<KernelInit | Request>) => void): void;
+};
+
+/** A process the page started: its handle and what it wrote, kept until the page waits for it. */
+interface Hosted {
+  proc: HostProcess;
+  stdout: TextSink;
+  stderr: TextSink;
+  /** The last stdin operation queued: writes and the close happen in the order asked. */
+  stdinQueue: Promise<unknown>;
+}
+
+/** Collects a byte stream as text (UTF-8, a character split across chunks decoded whole). */
+class TextSink {
+  private readonly decoder = new TextDecoder();
+  /** Decoded text so far. */
+  text = '';
+  constructor(private readonly onText?: (text: string) => void) {}
+  push(bytes: Uint8Array): void {
+    this.add(this.decoder.decode(bytes, { stream: true }));
+  }
+  end(): void {
+    this.add(this.decoder.decode());
+  }
+  private add(t: string): void {
+    if (t === '') return;
+    this.text += t;
+    this.onText?.(t);
+  }
+}
+
+/** A request refused: the page rethrows it as an Error with this name and message. */
+class RequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+const sandbox = new Sandbox(new BrowserPlatform());
+/** Processes started by the page and not yet waited for, by pid. */
+const hosted = new Map<number, Hosted>();
+let ready: Promise<void> | undefined;
+
+sandbox.kernel.onLog = (message) => scope.postMessage({ kind: 'log', message });
+let changeQueued = false;
+sandbox.kernel.watch(() => {
+  // Coalesce bursts (a pipeline starting) into one event per turn.
+  if (changeQueued) return;
+  changeQueued = true;
+  setTimeout(() => {
+    changeQueued = false;
+    scope.postMessage({ kind: 'changed' });
+  }, 0);
+});
+
+scope.addEventListener('message', (e) => {
+  const m = e.data;
+  if ('kind' in m) {
+    if (m.kind === 'init' && !ready) {
+      ready = start(m.binUrl);
+      // The page hears of a failure through the 'fatal' event; requests get it as their error.
+      ready.catch(() => {});
+    }
+    return;
+  }
+  void answer(m);
+});
+
+async function start(binUrl: string): Promise<void> {
+  const t0 = performance.now();
+  try {
+    const { files, warnings } = await loadPrograms(binUrl, (loaded, total, name) =>
+      scope.postMessage({ kind: 'progress', loaded, total, name }));
+    populate(sandbox.kernel.vfs, '/bin', files);
+    scope.postMessage({ kind: 'ready', programs: files.map(([n]) => n).sort(), loadMs: performance.now() - t0, warnings });
+  } catch (e) {
+    scope.postMessage({ kind: 'fatal', message: (e as Error).message });
+    throw e; // every request waiting on `ready` fails with it
+  }
+}
+
+async function answer(req: Request): Promise<void> {
+  try {
+    if (!ready) throw new RequestError('the kernel worker got a request before its init message');
+    await ready;
+    const value = await handle(req);
+    scope.postMessage({ kind: 'reply', id: req.id, ok: true, value });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    scope.postMessage({ kind: 'reply', id: req.id, ok: false, error: { name: err.name, message: err.message } });
+  }
+}
+
+async function handle(req: Request): Promise<Ops[Request['op']]['result']> {
+  switch (req.op) {
+    case 'spawn':
+      return { pid: (await startProcess(req.opts)).proc.pid };
+    case 'run': {
+      const h = await startProcess(req.opts);
+      return waitFor(h.proc.pid);
+    }
+    case 'write': {
+      const h = hostedProcess(req.pid);
+      return queueStdin(h, () => h.proc.write(req.text));
+    }
+    case 'closeStdin': {
+      const h = hostedProcess(req.pid);
+      return queueStdin(h, () => h.proc.closeStdin());
+    }
+    case 'wait':
+      return waitFor(req.pid);
+    case 'kill':
+      return sandbox.kill(req.pid, req.sig);
+    case 'ps':
+      return sandbox.ps();
+  }
+}
+
+async function startProcess(o: StartOptions): Promise<Hosted> {
+  let pid = 0;
+  // Output that comes before spawn() returns the pid is held, then posted in order.
+  const early: Array<['stdout' | 'stderr', string]> = [];
+  const post = (stream: 'stdout' | 'stderr') => (text: string) => {
+    if (pid === 0) early.push([stream, text]);
+    else scope.postMessage({ kind: 'output', pid, stream, text });
+  };
+  const stdout = new TextSink(o.stream ? post('stdout') : undefined);
+  const stderr = new TextSink(o.stream ? post('stderr') : undefined);
+  const proc = await sandbox.spawn({
+    // With stdin kept open, its first text goes through the queue below, in order with later writes.
+    argv: o.argv, env: o.env, stdin: o.keepStdinOpen ? undefined : o.stdin, keepStdinOpen: o.keepStdinOpen,
+    onStdout: (b) => stdout.push(b), onStderr: (b) => stderr.push(b),
+  });
+  pid = proc.pid;
+  for (const [stream, text] of early) scope.postMessage({ kind: 'output', pid, stream, text });
+  const h: Hosted = { proc, stdout, stderr, stdinQueue: Promise.resolve() };
+  if (o.keepStdinOpen && o.stdin !== '') void queueStdin(h, () => proc.write(o.stdin));
+  hosted.set(pid, h);
+  return h;
+}
+
+/** Runs a stdin operation after the ones queued before it. */
+function queueStdin<T>(h: Hosted, op: () => T | Promise<T>): Promise<T> {
+  const p = h.stdinQueue.then(op);
+  h.stdinQueue = p.catch(() => {});
+  return p;
+}
+
+function hostedProcess(pid: number): Hosted {
+  const h = hosted.get(pid);
+  if (!h) throw new RequestError(`no process ${pid} started by spawn() is waiting to be collected; `
+    + 'use a pid that spawn() returned and that wait() has not collected yet');
+  return h;
+}
+
+/** Waits for a page-started process to end; its entry is then dropped (like a reaped child). */
+async function waitFor(pid: number): Promise<RunResult> {
+  const h = hostedProcess(pid);
+  const info = await h.proc.exited;
+  h.stdout.end();
+  h.stderr.end();
+  hosted.delete(pid);
+  return { ...info, stdout: h.stdout.text, stderr: h.stderr.text };
+}

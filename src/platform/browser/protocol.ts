@@ -1,0 +1,83 @@
+/**
+ * The message protocol between the page and the kernel worker
+ * (kernel-worker.ts). Structured-clone data only: every request carries an
+ * id, and the worker answers it with exactly one {@link Reply} of the same id.
+ * Besides replies, the worker posts {@link KernelEvent}s (load progress, the
+ * process list changed, output of processes started with `stream: true`).
+ */
+import type { ProcessInfo } from '../../kernel/sandbox.js';
+
+/** How a process ended (kernel/sandbox.ts ExitInfo, repeated here to keep the page free of kernel imports). */
+export interface ExitInfo {
+  /** The raw Linux wait status. */
+  status: number;
+  /** Exit code when it exited, else null. */
+  code: number | null;
+  /** Signal number when a signal killed it, else null. */
+  signal: number | null;
+  /** What a shell reports as `$?`: the code, or 128 + the signal. */
+  shellCode: number;
+}
+
+/** Exit information plus everything the process wrote. */
+export interface RunResult extends ExitInfo {
+  stdout: string;
+  stderr: string;
+}
+
+export type { ProcessInfo };
+
+/** Options of run/spawn, already validated by the page. */
+export interface StartOptions {
+  argv: string[];
+  env: string[];
+  /** Text fed to stdin first. */
+  stdin: string;
+  /** Keep stdin open after `stdin` for `write` / `closeStdin`; false: EOF after it. */
+  keepStdinOpen: boolean;
+  /** Post stdout/stderr chunks as `output` events as they come (the terminal). */
+  stream: boolean;
+}
+
+/** Requests, by operation, with what each answers. */
+export interface Ops {
+  run: { args: { opts: StartOptions }; result: RunResult };
+  spawn: { args: { opts: StartOptions }; result: { pid: number } };
+  write: { args: { pid: number; text: string }; result: boolean };
+  closeStdin: { args: { pid: number }; result: void };
+  wait: { args: { pid: number }; result: RunResult };
+  kill: { args: { pid: number; sig: number }; result: number };
+  ps: { args: Record<string, never>; result: ProcessInfo[] };
+}
+
+export type OpName = keyof Ops;
+
+export type Request = { [K in OpName]: { id: number; op: K } & Ops[K]['args'] }[OpName];
+
+export type Reply =
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: { name: string; message: string } };
+
+/** Events the kernel worker posts without being asked. */
+export type KernelEvent =
+  /** A program file was fetched (`loaded` of `total`). */
+  | { kind: 'progress'; loaded: number; total: number; name: string }
+  /** /bin is populated; the kernel takes requests. `warnings` name files that looked wrong but were loaded. */
+  | { kind: 'ready'; programs: string[]; loadMs: number; warnings: string[] }
+  /** Loading failed: the kernel cannot serve. */
+  | { kind: 'fatal'; message: string }
+  /** The task set or a task's state changed. */
+  | { kind: 'changed' }
+  /** Output of a process started with `stream: true`. */
+  | { kind: 'output'; pid: number; stream: 'stdout' | 'stderr'; text: string }
+  /** A message for the log (internal worker errors). */
+  | { kind: 'log'; message: string };
+
+export type FromKernel = Reply | KernelEvent;
+
+/** The first message the page posts: where to fetch the programs from. */
+export interface KernelInit {
+  kind: 'init';
+  /** Absolute URL of the folder holding manifest.json and the .wasm files (ends with '/'). */
+  binUrl: string;
+}
