@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { decodeProgram, verify } from '../kernel/seccomp/index.js';
 import { seccompCommand } from './seccomp-command.js';
+import { dockerProfilePath, podmanProfilePath } from '../../test/fixtures/seccomp/profiles.js';
 
-const DOCKER = '/work/shared/seccomp/docker-default.json';
+const DOCKER = dockerProfilePath;
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';

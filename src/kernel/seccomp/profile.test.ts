@@ -8,9 +8,10 @@ import { exec } from './interpreter.js';
 import { jit } from './jit.js';
 import { compileProfile, ProfileError, WVISOR_PROFILE_ARCH } from './profile.js';
 import { makeSeccompData } from './seccomp-data.js';
+import { dockerProfilePath, podmanProfilePath } from '../../../test/fixtures/seccomp/profiles.js';
 
-const docker = JSON.parse(readFileSync('/work/shared/seccomp/docker-default.json', 'utf8'));
-const podman = JSON.parse(readFileSync('/work/shared/seccomp/podman-default.json', 'utf8'));
+const docker = JSON.parse(readFileSync(dockerProfilePath, 'utf8'));
+const podman = JSON.parse(readFileSync(podmanProfilePath, 'utf8'));
 
 const wvisorEnv: OracleEnv = {
   arch: WVISOR_PROFILE_ARCH,

@@ -15,6 +15,7 @@ import { BPF_ALU, BPF_AND, BPF_JEQ, BPF_JMP, BPF_K, BPF_OR, BPF_RET, BPF_A, BPF_
 import { exec } from './interpreter.js';
 import { makeSeccompData } from './seccomp-data.js';
 import { verify } from './verifier.js';
+import { dockerProfilePath, podmanProfilePath } from '../../../test/fixtures/seccomp/profiles.js';
 
 const AUDIT_ARCH_X86_64 = 0xc000003e;
 const NR_GETPPID = 110;
@@ -99,14 +100,14 @@ describe("libseccomp's x86_64 export runs in our interpreter with the verdicts t
   const argSets = (values: number[]): bigint[][] => values.flatMap((v) =>
     [0, 1, 2].map((i) => { const a = [0n, 0n, 0n, 0n, 0n, 0n]; a[i] = BigInt(v); return a; }));
   test('docker-default.json', () => {
-    const path = '/work/shared/seccomp/docker-default.json';
+    const path = dockerProfilePath;
     const profile = JSON.parse(readFileSync(path, 'utf8'));
     // Values the socket/personality/clone conditions care about, and their neighbours.
     const n = libseccompCheck(path, profile, argSets([1, 8, 37, 38, 39, 40, 41, 0x20000, 0x20008, 0xffffffff, 0x100000000, 0x7e020000, 0x10000000, 0x11]));
     expect(n).toBeGreaterThan(10000);
   });
   test('podman-default.json', () => {
-    const path = '/work/shared/seccomp/podman-default.json';
+    const path = podmanProfilePath;
     const profile = JSON.parse(readFileSync(path, 'utf8'));
     const vectors = argSets([0, 8, 9, 16, 0xffffffff]);
     vectors.push([16n, 0n, 9n, 0n, 0n, 0n], [16n, 0n, 8n, 0n, 0n, 0n], [15n, 0n, 9n, 0n, 0n, 0n]);
