@@ -1,8 +1,9 @@
 import { Internal, Pending } from '../kernel/channel.js';
 import { RingArena } from '../kernel/pipe-ring.js';
 import { decodeProgram } from '../kernel/seccomp/bpf.js';
-import { FilterStack, type FilterStackState } from '../kernel/seccomp/filter-stack.js';
+import { FilterStack } from '../kernel/seccomp/filter-stack.js';
 import { verify } from '../kernel/seccomp/verifier.js';
+import type { TaskWorkerStart } from '../kernel/platform.js';
 import type { TaskImage } from '../kernel/snapshot/task-image.js';
 import { NR } from '../kernel/syscall-table.js';
 import { Asyncify } from './asyncify.js';
@@ -12,28 +13,8 @@ import { ExitUnwind, type StubHost, SyscallStubs } from './syscall-stubs.js';
 import { TaskChannel } from './task-channel.js';
 import { trapSignal } from './trap.js';
 
-/** Everything a task worker is started with (posted by the kernel; kernel/platform.ts TaskWorkerStart). */
-export interface TaskWorkerInit {
-  /** The task's channel page (kernel/channel.ts). */
-  channel: SharedArrayBuffer;
-  /** The kernel's doorbell word. */
-  doorbell: SharedArrayBuffer;
-  /** The shared pipe-ring arena. */
-  arena: SharedArrayBuffer;
-  /** The compiled (rewritten) guest module. */
-  module: WebAssembly.Module;
-  pid: number;
-  args: string[];
-  env: string[];
-  /** Fuel checks between preempt calls (loop iterations + function entries). */
-  quantum: number;
-  /** A saved image to rewind into instead of starting at _start. */
-  restore?: TaskImage;
-  /** The task's seccomp filters. */
-  seccomp?: FilterStackState;
-  /** Unwind for a snapshot before this many calls; 0 = never. */
-  snapshotAtSyscall?: number;
-}
+/** Everything a task worker is started with: the kernel's start message (kernel/platform.ts). */
+export type TaskWorkerInit = TaskWorkerStart;
 
 /** What the worker's host gives besides clocks: a way to send the snapshot image to the kernel. */
 export interface RuntimeHost extends StubHost {
