@@ -110,10 +110,10 @@ async function main() {
   const runners = [nodeWasi, await wasmerRunner(), await shimRunner()];
 
   /** Runs a program in the sandbox; kills it after TASK_TIMEOUT_MS. */
-  const wvRun = async (argv, bytes) => {
+  const wvRun = async (argv, bytes, seccomp) => {
     const out = [];
     const err = [];
-    const p = await sb.spawn({ argv, bytes, env: [], onStdout: (b) => { out.push(b); }, onStderr: (b) => { err.push(b); } });
+    const p = await sb.spawn({ argv, bytes, env: [], seccomp, onStdout: (b) => { out.push(b); }, onStderr: (b) => { err.push(b); } });
     let timer;
     const timeout = new Promise((_, reject) => {
       timer = setTimeout(() => {
@@ -181,6 +181,29 @@ async function main() {
         });
       }
     }
+  });
+
+  // ---- 1b. seccomp on the syscall path ----------------------------------------------
+  await section('1b seccomp', async () => {
+    const { compileProfile, FilterStack } = await import(pathToFileURL(join(dist, 'kernel/seccomp/index.js')).href);
+    const profile = JSON.parse(readFileSync(join(root, '..', 'shared', 'seccomp', 'docker-default.json'), 'utf8'));
+    const program = compileProfile(profile).program;
+    const argv = ['calls', 'write', String(N_CALLS), '3', 'dev/null'];
+    const plain = [];
+    const filtered = [];
+    for (let i = -1; i < RUNS; i++) { // run -1: discarded warm-up
+      const a = perIter(await wvRun(argv, callsBytes), 'wVisor write');
+      const stack = new FilterStack();
+      stack.install(program);
+      const b = perIter(await wvRun(argv, callsBytes, stack), 'wVisor write under the Docker profile');
+      if (i >= 0) { plain.push(a); filtered.push(b); }
+    }
+    const a = median(plain);
+    const b = median(filtered);
+    rows.push({ section: '1b seccomp', what: '1-byte fd_write to /dev/null, no filter', runtime: 'wVisor', value: a, unit: 'ns' });
+    rows.push({ section: '1b seccomp', what: '1-byte fd_write to /dev/null under the Docker profile (JIT, in the worker)',
+      runtime: 'wVisor', value: b, unit: 'ns', ratio: `${ratio(b, a)} vs no filter`,
+      target: check(b / a <= 1.10, '≤ 1.10× (10% added)') });
   });
 
   // ---- 2. kernel round trip ----------------------------------------------------
