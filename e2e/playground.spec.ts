@@ -75,9 +75,8 @@ test('spawntest: spawn, pipelines and waitpid between task workers', async () =>
 test('spawn + write + closeStdin + wait', async () => {
   const pid = await t.spawn(['wc', '-l'], { stdin: 'a\n' });
   expect(await t.write(pid, 'b\nc\n')).toBe(true);
-  // Still reading: stdin is open. (ps shows it 'running': a read on an empty pipe
-  // waits inside the task's worker on the shared ring, and the kernel is not told.)
-  await t.untilState(pid, 'running');
+  // Still reading: stdin is open, and ps shows the read waiting (inside the task's worker, on the pipe's ring).
+  await t.untilState(pid, 'blocked');
   await t.closeStdin(pid);
   const r = await t.wait(pid);
   expect(r.stdout.trim()).toBe('3');

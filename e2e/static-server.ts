@@ -38,6 +38,10 @@ export async function serveStatic(root: string, headers: Record<string, string> 
   if (addr === null || typeof addr === 'string') throw new Error('static server: no port');
   return {
     url: `http://127.0.0.1:${addr.port}/`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // close() waits for keep-alive connections (the page's) to end by themselves: end them.
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
   };
 }
