@@ -35,7 +35,7 @@ export const SYSCALL_MODULES: readonly string[] = ['wasi_snapshot_preview1', 'wv
  * History: 1 entry checks in every function making calls; 2 entry checks only
  * on cycles of calls made outside loops (fuel.ts).
  */
-export const REWRITE_VERSION = 2;
+export const REWRITE_VERSION = 3;
 
 /** Options that change the rewritten bytes; recorded in the section. */
 export interface RewriteOptionsRecord {
@@ -43,6 +43,8 @@ export interface RewriteOptionsRecord {
   preemptUnwind: boolean;
   /** binaryen optimize level used for the Asyncify pass (0: none). */
   optimizeLevel: number;
+  /** The memory limit written into the module (its declared maximum), in 64 KiB pages. */
+  maxMemoryPages: number;
 }
 
 /** What the `wvisor.rewrite` section records. */

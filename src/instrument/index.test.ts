@@ -6,6 +6,7 @@ import { WASI } from 'node:wasi';
 import binaryen from 'binaryen';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_MAX_MEMORY_PAGES,
   AlreadyRewrittenError, CorruptRewriteInfoError, FUEL_EXPORT, InvalidModuleError, readRewriteInfo, REWRITE_SECTION,
   REWRITE_VERSION, rewriteModule, UNWIND_BUF_EXPORT, UnsupportedModuleError, type RewriteResult,
 } from './index.js';
@@ -121,7 +122,7 @@ describe('exports, imports and the rewrite record', () => {
 
   it('records version, the original hash and the options, readable from bytes and from a Module', () => {
     const sha = createHash('sha256').update(raw).digest('hex');
-    const want = { version: REWRITE_VERSION, originalSha256: sha, options: { preemptUnwind: false, optimizeLevel: 1 } };
+    const want = { version: REWRITE_VERSION, originalSha256: sha, options: { preemptUnwind: false, optimizeLevel: 1, maxMemoryPages: DEFAULT_MAX_MEMORY_PAGES } };
     expect(plain.info).toEqual(want);
     expect(readRewriteInfo(plain.bytes)).toEqual(want);
     expect(readRewriteInfo(new WebAssembly.Module(plain.bytes))).toEqual(want);

@@ -28,6 +28,8 @@ import { customSections, decodeRewriteInfo, encodeRewriteInfo } from './rewrite-
 export * from './contract.js';
 export * from './errors.js';
 export { readRewriteInfo } from './rewrite-info.js';
+export { DEFAULT_MAX_MEMORY_PAGES, limitMemory } from './memory-limit.js';
+import { DEFAULT_MAX_MEMORY_PAGES, limitMemory } from './memory-limit.js';
 export type { FuelStats } from './fuel.js';
 
 /** How to rewrite. Every field changes the output bytes and is recorded in the section. */
@@ -43,6 +45,12 @@ export interface RewriteOptions {
    * DEFAULT_OPTIMIZE_LEVEL; see README.md for the measurements behind it.
    */
   optimizeLevel?: 0 | 1 | 2 | 3;
+  /**
+   * Most 64 KiB pages the task's memory may grow to (the module's declared
+   * maximum becomes at most this): past it memory.grow fails and malloc gives
+   * ENOMEM. Default DEFAULT_MAX_MEMORY_PAGES (256 MiB).
+   */
+  maxMemoryPages?: number;
 }
 
 /** binaryen optimize level used when RewriteOptions.optimizeLevel is absent. */
@@ -97,10 +105,14 @@ export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}
   const preemptUnwind = opts.preemptUnwind ?? false;
   const optimizeLevel = opts.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL;
   if (![0, 1, 2, 3].includes(optimizeLevel)) throw new RangeError(`optimizeLevel must be 0..3, got ${optimizeLevel}`);
+  const maxMemoryPages = opts.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
+  if (!Number.isInteger(maxMemoryPages) || maxMemoryPages < 1 || maxMemoryPages > 65536) {
+    throw new RangeError(`maxMemoryPages must be 1..65536, got ${maxMemoryPages}`);
+  }
   const info: RewriteInfo = {
     version: REWRITE_VERSION,
     originalSha256: await sha256Hex(bytes),
-    options: { preemptUnwind, optimizeLevel },
+    options: { preemptUnwind, optimizeLevel, maxMemoryPages },
   };
   const b = await loadBinaryen();
 
@@ -146,7 +158,7 @@ export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}
 
     mod.addCustomSection(REWRITE_SECTION, encodeRewriteInfo(info));
     b.setDebugInfo(true); // keep the name section: traps and the debugger show function names
-    const out = mod.emitBinary() as Uint8Array<ArrayBuffer>; // a fresh copy out of binaryen's heap
+    const out = limitMemory(mod.emitBinary(), maxMemoryPages) as Uint8Array<ArrayBuffer>;
     const tEmit = now();
     return {
       bytes: out, info, globals, unwindImports, fuel,

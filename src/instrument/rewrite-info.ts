@@ -10,7 +10,8 @@ export function encodeRewriteInfo(info: RewriteInfo): Uint8Array {
   const ordered = {
     version: info.version,
     originalSha256: info.originalSha256,
-    options: { preemptUnwind: info.options.preemptUnwind, optimizeLevel: info.options.optimizeLevel },
+    options: { preemptUnwind: info.options.preemptUnwind, optimizeLevel: info.options.optimizeLevel,
+      maxMemoryPages: info.options.maxMemoryPages },
   };
   return new TextEncoder().encode(JSON.stringify(ordered));
 }
@@ -28,13 +29,14 @@ export function decodeRewriteInfo(payload: Uint8Array): RewriteInfo {
   if (!o || typeof o !== 'object' || !Number.isInteger(o.version)
     || typeof o.originalSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.originalSha256)
     || !opts || typeof opts !== 'object' || typeof opts.preemptUnwind !== 'boolean'
-    || !Number.isInteger(opts.optimizeLevel)) {
+    || !Number.isInteger(opts.optimizeLevel) || !Number.isInteger(opts.maxMemoryPages)) {
     throw new CorruptRewriteInfoError(`unexpected shape ${JSON.stringify(v).slice(0, 200)}`);
   }
   return {
     version: o.version as number,
     originalSha256: o.originalSha256,
-    options: { preemptUnwind: opts.preemptUnwind, optimizeLevel: opts.optimizeLevel as number },
+    options: { preemptUnwind: opts.preemptUnwind, optimizeLevel: opts.optimizeLevel as number,
+      maxMemoryPages: opts.maxMemoryPages as number },
   };
 }
 

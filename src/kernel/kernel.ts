@@ -36,13 +36,16 @@ export interface KernelLimits {
   maxFds: number;
   /** Pipes at once (ENFILE beyond). */
   maxPipes: number;
-  /** WebAssembly memory pages (64 KiB) per task (ENOMEM / a trap beyond). */
+  /**
+   * WebAssembly memory pages (64 KiB) per task: malloc gives ENOMEM beyond. Enforced as the
+   * module's declared maximum, written by the rewrite (bundled guests carry the default).
+   */
   maxMemoryPages: number;
   /** Bytes of file data the in-memory filesystem holds (ENOSPC beyond). */
   vfsBytes: number;
 }
 
-export const defaultLimits: KernelLimits = { maxTasks: 256, maxFds: MAX_FDS, maxPipes: 128, maxMemoryPages: 16384, vfsBytes: 256 << 20 };
+export const defaultLimits: KernelLimits = { maxTasks: 256, maxFds: MAX_FDS, maxPipes: 128, maxMemoryPages: 4096, vfsBytes: 256 << 20 };
 
 /** What to run: a host or a guest's spawn request, resolved. */
 export interface SpawnSpec {
@@ -119,7 +122,7 @@ export class Kernel {
     this.limits.maxFds = Math.min(this.limits.maxFds, MAX_FDS);
     const arena = new RingArena(new SharedArrayBuffer(RingArena.bytesFor(this.limits.maxPipes + 1)));
     this.pipes = new PipeAllocator(arena, () => platform.realtimeNs());
-    this.modules = new ModuleLoader(platform);
+    this.modules = new ModuleLoader(platform, this.limits.maxMemoryPages);
     this.vfs = createStandardTree({ clock: () => platform.realtimeNs(), random: (b) => platform.randomFill(b) },
       { maxBytes: this.limits.vfsBytes });
     this.init = new Task(1, ['init'], [], this.limits.maxFds, () => {}, platform.monotonicMs());

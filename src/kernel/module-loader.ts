@@ -31,7 +31,11 @@ export class ModuleLoader {
   /** Compiled modules by the hash of the bytes given (original or rewritten). Not saved. */
   private readonly cache = new Map<string, Promise<LoadedModule>>();
 
-  constructor(private readonly platform: Platform) {}
+  constructor(
+    private readonly platform: Platform,
+    /** The per-task memory limit written into modules this loader rewrites. */
+    private readonly maxMemoryPages: number,
+  ) {}
 
   load(bytes: Uint8Array): Promise<LoadedModule> {
     return this.platform.sha256(bytes).then((hash) => {
@@ -58,7 +62,7 @@ export class ModuleLoader {
     checkImports(module);
     let instrumented = WebAssembly.Module.customSections(module, 'wvisor.rewrite').length > 0;
     if (!instrumented && this.platform.instrument) {
-      const rewritten = await this.platform.instrument(bytes);
+      const rewritten = await this.platform.instrument(bytes, { maxMemoryPages: this.maxMemoryPages });
       module = await WebAssembly.compile(rewritten);
       hash = await this.platform.sha256(rewritten);
       instrumented = true;

@@ -53,7 +53,7 @@ export interface Platform {
    * Asyncify, exported globals). Absent: such modules run uninstrumented
    * (no stop of a syscall-free loop, no snapshot).
    */
-  instrument?(bytes: Uint8Array): Promise<Uint8Array>;
+  instrument?(bytes: Uint8Array, options: { maxMemoryPages: number }): Promise<Uint8Array>;
   /** Releases what the platform holds ahead of need (pre-started workers). */
   dispose?(): void;
 }

@@ -102,16 +102,16 @@ export class NodePlatform implements Platform {
    * by the original's hash and the rewrite's version in a folder
    * ($WVISOR_CACHE, else ~/.cache/wvisor), so the rewrite is paid once.
    */
-  async instrument(bytes: Uint8Array): Promise<Uint8Array> {
+  async instrument(bytes: Uint8Array, options: { maxMemoryPages: number }): Promise<Uint8Array> {
     const { rewriteModule, REWRITE_VERSION } = await import('../../instrument/index.js');
     const dir = process.env.WVISOR_CACHE ?? join(homedir(), '.cache', 'wvisor');
-    const file = join(dir, `${await this.sha256(bytes)}-v${REWRITE_VERSION}.wasm`);
+    const file = join(dir, `${await this.sha256(bytes)}-v${REWRITE_VERSION}-m${options.maxMemoryPages}.wasm`);
     try {
       return readFileSync(file);
     } catch {
       // Not cached yet.
     }
-    const out = (await rewriteModule(bytes)).bytes;
+    const out = (await rewriteModule(bytes, { maxMemoryPages: options.maxMemoryPages })).bytes;
     try {
       mkdirSync(dir, { recursive: true });
       writeFileSync(`${file}.${process.pid}.tmp`, out);
