@@ -38,6 +38,10 @@
  *   and are validated, not used.
  * - Dispatch on the call number is a balanced binary tree of JGE, with JEQ
  *   chains of at most 4 calls at the leaves.
+ * - Calls that no Linux name reaches (args_*, environ_*, fd_prestat_*,
+ *   fd_fdstat_set_rights) are allowed unless the profile names them directly:
+ *   a Linux program does that work without a system call, so no Linux profile
+ *   can speak of them, and denying them would stop wasi-libc's start-up.
  */
 import { AUDIT_ARCH_WVISOR, syscallByName, syscalls } from '../syscall-table.js';
 import { linuxToWasiErrno } from '../abi/errno.js';
