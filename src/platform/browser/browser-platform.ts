@@ -1,4 +1,5 @@
 import { monotonicMs, randomFill, realtimeNs, sha256Hex } from './host-services.js';
+import { ModuleCache } from './module-cache.js';
 import type { TaskImage } from '../../kernel/snapshot/task-image.js';
 import type { Platform, TaskWorkerEvents, TaskWorkerHandle, TaskWorkerStart } from '../../kernel/platform.js';
 
@@ -8,9 +9,9 @@ import type { Platform, TaskWorkerEvents, TaskWorkerHandle, TaskWorkerStart } fr
  * started ahead of need, as on Node), crypto.subtle
  * for hashing, crypto.getRandomValues for randomness, performance clocks.
  *
- * `instrument` is not provided yet: the programs the page ships in public/bin
- * are rewritten at build time. A module without instrumentation runs as is
- * (SIGSTOP cannot stop a loop that makes no syscalls; SIGKILL always works).
+ * The programs the page ships in public/bin are rewritten at build time; a
+ * module a person brings is rewritten on first load by `instrument`
+ * (binaryen, loaded lazily in the kernel worker) and cached in IndexedDB.
  */
 export class BrowserPlatform implements Platform {
   /** Task workers started ahead of need (loading or loaded the runtime, waiting for a start message). Not kernel state. */
@@ -77,6 +78,13 @@ export class BrowserPlatform implements Platform {
 
   sha256(bytes: Uint8Array): Promise<string> {
     return sha256Hex(bytes);
+  }
+
+  /** Rewrites and caches modules without wVisor's instrumentation (module-cache.ts). */
+  private readonly modules = new ModuleCache((b) => sha256Hex(b));
+
+  instrument(bytes: Uint8Array, options: { maxMemoryPages: number }): Promise<Uint8Array> {
+    return this.modules.instrument(bytes, options);
   }
 }
 
