@@ -1,12 +1,13 @@
 /**
  * TEMPORARY: a tiny line-based program launcher for the terminal, until the
- * kernel has a tty, a line discipline and a shell (issue 4 replaces this file
- * with the shell running on the tty). It edits one line locally (printable
- * characters, Backspace, Ctrl+C, Ctrl+U), splits it into words (single and
- * double quotes group), runs `prog args` through the kernel with stdin
- * closed, shows the output as it comes and then the exit status, `$?` style.
- * While a program runs, Ctrl+C sends it SIGINT; other keys are ignored (it
- * has no stdin). Built-ins: `help`, `clear`. No pipes, no redirections.
+ * shell (guests/src/sh.c) becomes the terminal's session leader. It edits one
+ * line locally (printable characters, Backspace, Ctrl+C, Ctrl+U), splits it
+ * into words (single and double quotes group) and runs `prog args` on the
+ * kernel's tty: the program leads a session with the terminal as its
+ * controlling terminal, so its output reaches xterm through the tty, and
+ * while it runs every key goes to the tty (line editing, echo, ^C/^Z/^\,
+ * ^D), then the exit status is shown, `$?` style. Built-ins: `help`,
+ * `clear`. No pipes, no redirections, no job control of its own.
  */
 import type { Terminal } from '@xterm/xterm';
 import type { KernelClient } from '../platform/browser/kernel-client.js';
@@ -16,7 +17,6 @@ const PROMPT = '\x1b[1;32m$\x1b[0m ';
 const DIM = '\x1b[2m';
 const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
-const SIGINT = 2;
 /** Environment every launched program gets. */
 const ENV = ['PATH=/bin', 'HOME=/', 'USER=wvisor'];
 
@@ -76,17 +76,24 @@ export class Launcher {
     term.onData((data) => this.input(data));
   }
 
+  /** Writes the launcher's own text ("\n" becomes "\r\n": the terminal does not convert). */
+  private write(text: string): void {
+    this.term.write(text.replace(/\r?\n/g, '\r\n'));
+  }
+
   start(): void {
-    this.term.write('Temporary launcher (no shell yet): type a program and its arguments, e.g. `echo hi`; `help` lists programs.\n');
-    this.term.write(PROMPT);
+    this.write('Temporary launcher (no shell yet): type a program and its arguments, e.g. `echo hi`; `help` lists programs.\n');
+    this.write(PROMPT);
   }
 
   private input(data: string): void {
+    if (this.running !== 0) {
+      // A program runs on the tty: every key goes to the kernel's line discipline (^C there sends SIGINT).
+      if (this.running > 0) void this.kernel.request('ttyInput', { data });
+      return;
+    }
     for (const ch of data) {
-      if (this.running !== 0) {
-        if (ch === '\x03' && this.running > 0) void this.kernel.request('kill', { pid: this.running, sig: SIGINT });
-        continue;
-      }
+      if (this.running !== 0) return;
       if (ch === '\r') {
         this.term.write('\r\n');
         const line = this.line;
@@ -102,7 +109,7 @@ export class Launcher {
         }
       } else if (ch === '\x03') {
         this.line = '';
-        this.term.write('^C\r\n' + PROMPT);
+        this.write('^C\n' + PROMPT);
       } else if (ch === '\x15') {
         this.term.write('\b \b'.repeat([...this.line].length));
         this.line = '';
@@ -113,45 +120,56 @@ export class Launcher {
     }
   }
 
+  /** Moves to the start of a new line unless the cursor is at the start of one (after a program's last "\n" or a "^C"). */
+  private async newLine(): Promise<void> {
+    // xterm parses writes asynchronously: an empty write's callback runs once everything before it is on screen.
+    await new Promise<void>((r) => this.term.write('', r));
+    if (this.term.buffer.active.cursorX !== 0) this.term.write('\r\n');
+  }
+
   private show(stream: 'stdout' | 'stderr', text: string): void {
-    this.term.write(stream === 'stderr' ? `${RED}${text}${RESET}` : text);
+    this.write(stream === 'stderr' ? `${RED}${text}${RESET}` : text);
   }
 
   private async execute(line: string): Promise<void> {
     const words = splitWords(line);
     if (!Array.isArray(words)) {
-      this.term.write(`${RED}${words.error}${RESET}\n${PROMPT}`);
+      this.write(`${RED}${words.error}${RESET}\n${PROMPT}`);
       return;
     }
     if (words.length === 0) {
-      this.term.write(PROMPT);
+      this.write(PROMPT);
       return;
     }
     if (words[0] === 'clear') {
       this.term.clear();
-      this.term.write('\x1b[2J\x1b[H' + PROMPT);
+      this.write('\x1b[2J\x1b[H' + PROMPT);
       return;
     }
     if (words[0] === 'help') {
-      this.term.write(`programs in /bin: ${this.programs.join(' ')}\nCtrl+C interrupts the running program.\n${PROMPT}`);
+      this.write(`programs in /bin: ${this.programs.join(' ')}\n`
+        + 'The program runs on the terminal: Ctrl+C interrupts it, Ctrl+D ends its input.\n' + PROMPT);
       return;
     }
     this.running = -1;
     try {
       const { pid } = await this.kernel.request('spawn', {
-        opts: { argv: words, env: ENV, stdin: '', keepStdinOpen: false, stream: true },
+        opts: { argv: words, env: ENV, stdin: '', keepStdinOpen: false, stream: false, terminal: true },
       });
       this.running = pid;
       for (const e of this.early) if (e.pid === pid) this.show(e.stream, e.text);
       this.early = [];
       const r = await this.kernel.request('wait', { pid });
-      this.term.write(`${DIM}[${describeExit(r)}]${RESET}\n`);
+      // The tty's output came before the wait's answer; start the status on a line of its own.
+      await this.newLine();
+      this.write(`${DIM}[${describeExit(r)}]${RESET}\n`);
     } catch (e) {
-      this.term.write(`${RED}${(e as Error).message}${RESET}\n`);
+      await this.newLine();
+      this.write(`${RED}${(e as Error).message}${RESET}\n`);
     } finally {
       this.running = 0;
       this.early = [];
-      this.term.write(PROMPT);
+      this.write(PROMPT);
     }
   }
 }

@@ -37,7 +37,7 @@ let ready: Promise<void>;
 if (problem) {
   showIsolationBanner($('banner'), problem);
   setStatus('not cross-origin isolated', true);
-  term.write(`\x1b[31mwVisor cannot run: ${problem}.\x1b[0m\nSee the banner above for the fix.\n`);
+  term.write(`\x1b[31mwVisor cannot run: ${problem}.\x1b[0m\r\nSee the banner above for the fix.\r\n`);
   ready = Promise.reject(new IsolationError(problem));
 } else {
   const kernel = new KernelClient(new URL('bin/', new URL(import.meta.env.BASE_URL, location.href)).href);
@@ -55,7 +55,7 @@ if (problem) {
       console.warn(e.message);
     } else if (e.kind === 'fatal') {
       setStatus('kernel stopped', true);
-      term.write(`\r\n\x1b[31m${e.message}\x1b[0m\n`);
+      term.write(`\r\n\x1b[31m${e.message}\x1b[0m\r\n`);
     }
   });
   ready = kernel.ready.then((r) => {
@@ -64,9 +64,17 @@ if (problem) {
     timings.readyMs = performance.now();
     progress.hidden = true;
     setStatus(`ready: ${r.programs.length} programs loaded in ${Math.round(r.loadMs)} ms`);
-    term.write(`\r\x1b[K${r.programs.length} programs in /bin.\n`);
-    for (const w of r.warnings) term.write(`\x1b[33mwarning: ${w}\x1b[0m\n`);
+    term.write(`\r\x1b[K${r.programs.length} programs in /bin.\r\n`);
+    for (const w of r.warnings) term.write(`\x1b[33mwarning: ${w}\x1b[0m\r\n`);
     new ProcessPanel($<HTMLTableElement>('ps').tBodies[0]!, kernel).refresh();
+    // The kernel tty: its output goes to xterm as is; xterm's size is the tty's window size.
+    kernel.on((e) => {
+      if (e.kind !== 'tty') return;
+      const n = e.data.length;
+      term.write(e.data, () => void kernel.request('ttyAck', { bytes: n }));
+    });
+    term.onResize(({ cols, rows }) => void kernel.request('ttyResize', { cols, rows }));
+    void kernel.request('ttyResize', { cols: term.cols, rows: term.rows });
     new Launcher(term, kernel, r.programs).start();
   });
 }

@@ -15,8 +15,8 @@ export interface PageTerminal {
 
 export function createTerminal(container: HTMLElement): PageTerminal {
   const term = new Terminal({
-    // Guests write "\n"; until the tty's output processing (ONLCR) exists, xterm adds the "\r".
-    convertEol: true,
+    // The kernel tty's output processing (ONLCR) turns "\n" into "\r\n"; the page's own messages write "\r\n".
+    convertEol: false,
     cursorBlink: true,
     fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
     fontSize: 14,

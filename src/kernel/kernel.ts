@@ -17,6 +17,7 @@ import { createStandardTree, FileType as VfsType, type NodeHandle, type Vfs } fr
 import { VfsFile } from './vfs-file.js';
 import { ALL_RIGHTS, DIR_RIGHTS } from './abi/wasi-types.js';
 import { RESTART, type TaskImage } from './snapshot/task-image.js';
+import type { Tty } from './tty.js';
 
 /** What a seccomp supervisor is told about a call a filter sent to it. */
 export interface SeccompNotification {
@@ -69,6 +70,8 @@ export interface SpawnSpec {
   seccomp?: FilterStack;
   /** Unwind for a snapshot before this many calls; 0/undefined = never. */
   snapshotAtSyscall?: number;
+  /** Called with the new task before its worker starts (the host gives it a controlling terminal). */
+  beforeStart?: (t: Task) => void;
 }
 
 /**
@@ -114,6 +117,14 @@ export class Kernel {
    * Unset: such calls fail with ENOSYS, as Linux's do without a listener.
    */
   seccompSupervisor: ((n: SeccompNotification) => Promise<{ errno: number } | { continue: true }> | { errno: number } | { continue: true }) | null = null;
+  /** Terminals by name ("pts/0"), created by the host (Sandbox.openTerminal). Saved (tty.ts TtyState). */
+  readonly ttys = new Map<string, Tty>();
+  /**
+   * The task whose call is being handled (or retried after a wait) right now,
+   * null otherwise. Set by dispatch and by the tty's wake-ups; files that need
+   * the caller (the tty's job control) read it. Not saved.
+   */
+  current: Task | null = null;
   /** Messages for the host's log (internal errors of workers). */
   onLog: (msg: string) => void = () => {};
 
@@ -169,6 +180,7 @@ export class Kernel {
   private dispatch(t: Task, c: ChannelViews): void {
     const nr = c.i32[W.Nr];
     let r: number;
+    this.current = t;
     try {
       if (nr < 0) r = this.internal(t, nr, c);
       else {
@@ -179,6 +191,8 @@ export class Kernel {
       // A kernel bug must not take the kernel down: the guest gets EIO, the host a log line.
       this.onLog(`kernel: call ${nr} of pid ${t.pid} failed: ${(e as Error)?.stack ?? e}`);
       r = Errno.IO;
+    } finally {
+      this.current = null;
     }
     if (r !== PENDING) this.answer(t, r);
   }
@@ -318,6 +332,7 @@ export class Kernel {
     group.members.add(t);
     for (const [fd, e] of spec.fds) t.fds.put(fd, { ...e });
     this.tasks.set(pid, t);
+    spec.beforeStart?.(t);
 
     this.startWorker(t, loaded.module, undefined, spec.snapshotAtSyscall ?? 0);
     this.changed();

@@ -120,24 +120,26 @@ export class RingArena {
     if (this.readers(ring) === 0) return -1;
     if (src.length === 0) return 0;
     if (!this.tryLock(ring, H.WriteLock, pid)) return 0;
+    let n = 0;
     try {
       const tailIdx = this.w(ring, H.Tail);
       const tail = Atomics.load(this.i32, tailIdx) >>> 0;
       const head = Atomics.load(this.i32, this.w(ring, H.Head)) >>> 0;
       const space = RING_CAPACITY - ((tail - head) >>> 0);
       if (space === 0 || (src.length <= PIPE_BUF && space < src.length)) return 0;
-      const n = Math.min(space, src.length);
+      n = Math.min(space, src.length);
       const data = (ring * SLOT_BYTES) + HEADER_BYTES;
       const at = tail & (RING_CAPACITY - 1);
       const first = Math.min(n, RING_CAPACITY - at);
       this.u8.set(src.subarray(0, first), data + at);
       if (first < n) this.u8.set(src.subarray(first, n), data);
       Atomics.store(this.i32, tailIdx, (tail + n) | 0);
-      this.bump(ring);
-      return n;
     } finally {
       this.unlock(ring, H.WriteLock);
     }
+    // Wake sleepers after the lock is free: a writer that found it held sleeps on Seq and must see this bump.
+    this.bump(ring);
+    return n;
   }
 
   /**
@@ -148,24 +150,25 @@ export class RingArena {
     if (dst.length === 0) return 0;
     if (this.used(ring) === 0) return this.writers(ring) === 0 && this.used(ring) === 0 ? 0 : -1;
     if (!this.tryLock(ring, H.ReadLock, pid)) return -1;
+    let n = 0;
     try {
       const headIdx = this.w(ring, H.Head);
       const head = Atomics.load(this.i32, headIdx) >>> 0;
       const tail = Atomics.load(this.i32, this.w(ring, H.Tail)) >>> 0;
       const avail = (tail - head) >>> 0;
       if (avail === 0) return -1;
-      const n = Math.min(avail, dst.length);
+      n = Math.min(avail, dst.length);
       const data = (ring * SLOT_BYTES) + HEADER_BYTES;
       const at = head & (RING_CAPACITY - 1);
       const first = Math.min(n, RING_CAPACITY - at);
       dst.set(this.u8.subarray(data + at, data + at + first), 0);
       if (first < n) dst.set(this.u8.subarray(data, data + (n - first)), first);
       Atomics.store(this.i32, headIdx, (head + n) | 0);
-      this.bump(ring);
-      return n;
     } finally {
       this.unlock(ring, H.ReadLock);
     }
+    this.bump(ring);
+    return n;
   }
 
   /** Copies the buffered bytes without consuming them (snapshots). */

@@ -10,6 +10,7 @@ import type { Platform } from './platform.js';
 import { type Task, TaskState } from './task.js';
 import type { FilterStack } from './seccomp/filter-stack.js';
 import { signalGroup } from './task-signals.js';
+import { IUTF8, Tty, TtyFile, type TtyOutput } from './tty.js';
 
 /** How a process ended, decoded from its Linux wait status. */
 export interface ExitInfo {
@@ -50,6 +51,12 @@ export interface ProcessSpec {
   seccomp?: FilterStack;
   /** Unwind for a snapshot before this many calls (deterministic snapshots for tests). */
   snapshotAtSyscall?: number;
+  /**
+   * Run on this terminal (from {@link Sandbox.openTerminal}): fds 0, 1, 2 are
+   * one open of it, and the process leads a new session whose controlling
+   * terminal it is, in the foreground. stdin/onStdout/onStderr do not apply.
+   */
+  terminal?: Tty;
   /** Called with each chunk the process writes to stdout / stderr. */
   onStdout?: (bytes: Uint8Array) => void | Promise<void>;
   onStderr?: (bytes: Uint8Array) => void | Promise<void>;
@@ -99,6 +106,17 @@ export interface ProcessInfo {
   cpuMs: number;
 }
 
+/** What the host asks of a new terminal. */
+export interface TerminalSpec {
+  /** Window size in characters (default 80x24). */
+  cols?: number;
+  rows?: number;
+  /** Receives everything written to the terminal, after output processing ("\n" → "\r\n"). A promise pauses output until it settles. */
+  onOutput?: TtyOutput;
+  /** Input is UTF-8 (IUTF8: erase removes a whole character), as terminal emulators set it. Default true. */
+  utf8?: boolean;
+}
+
 /** A user-facing error: the message says what was wrong and what to do. */
 export class SpawnError extends Error {
   constructor(message: string, readonly errno?: Errno) {
@@ -120,10 +138,38 @@ export class Sandbox {
     this.kernel = platform instanceof Kernel ? platform : new Kernel(platform, limits);
   }
 
-  /** Starts a program with stdin/stdout/stderr as pipes to the host and "/" preopened at fd 3. */
+  /**
+   * A new terminal (a tty named pts/N): type into it with `input`, report the
+   * window's size with `resize`, start a session on it with `spawn({terminal})`,
+   * close it with `hangup`.
+   */
+  openTerminal(spec: TerminalSpec = {}): Tty {
+    const k = this.kernel;
+    const cols = spec.cols ?? 80;
+    const rows = spec.rows ?? 24;
+    if (![cols, rows].every((n) => Number.isInteger(n) && n >= 1 && n <= 0xffff)) {
+      throw new SpawnError(`terminal size ${cols}x${rows} is not valid: give whole numbers of columns and rows from 1 to 65535`);
+    }
+    const pipe = k.newPipe();
+    if (!pipe) throw new SpawnError('too many pipes open in this sandbox to open a terminal; end some processes and try again', Errno.NFILE);
+    let n = 0;
+    while (k.ttys.has(`pts/${n}`)) n++;
+    const tty = new Tty(k, `pts/${n}`, pipe, { cols, rows, onOutput: spec.onOutput });
+    if (spec.utf8 ?? true) tty.termios.iflag |= IUTF8;
+    k.ttys.set(tty.name, tty);
+    return tty;
+  }
+
+  /** A terminal of this sandbox by name (after a restore: attach it with `tty.attach(onOutput)`). */
+  terminal(name: string): Tty | undefined {
+    return this.kernel.ttys.get(name);
+  }
+
+  /** Starts a program with stdin/stdout/stderr as pipes to the host (or on a terminal) and "/" preopened at fd 3. */
   async spawn(spec: ProcessSpec): Promise<HostProcess> {
     const k = this.kernel;
     if (spec.argv.length === 0) throw new SpawnError('no program given: argv is empty');
+    if (spec.terminal) return this.spawnOnTerminal(spec, spec.terminal);
     let bytes = spec.bytes;
     let program = spec.program ?? '';
     if (!bytes) {
@@ -170,6 +216,51 @@ export class Sandbox {
       p.closeStdin();
     }
     return p;
+  }
+
+  /** spawn() with the terminal as stdio and controlling terminal of the new session. */
+  private async spawnOnTerminal(spec: ProcessSpec, tty: Tty): Promise<HostProcess> {
+    const k = this.kernel;
+    if (k.ttys.get(tty.name) !== tty) {
+      throw new SpawnError(`terminal ${tty.name} is closed or belongs to another sandbox; open one with openTerminal()`);
+    }
+    if (tty.session !== null) {
+      throw new SpawnError(`terminal ${tty.name} is already the controlling terminal of session ${tty.session.sid}; `
+        + 'wait for its leader to exit, or open another terminal');
+    }
+    const found = this.program(spec);
+    const file = new TtyFile(k, tty, true, true);
+    const rights = BigInt(STREAM_RIGHTS);
+    const fds = new Map<number, { file: OpenFile; rightsBase: bigint; rightsInheriting: bigint; preopen?: string }>(
+      [0, 1, 2].map((fd) => [fd, { file, rightsBase: rights, rightsInheriting: 0n }]));
+    const root = k.preopen('/');
+    if (typeof root !== 'number') fds.set(3, root);
+    let t: Task | Errno;
+    try {
+      t = await k.spawn({ bytes: found.bytes, program: found.program, argv: spec.argv, env: spec.env ?? [], fds,
+        newSession: true, seccomp: spec.seccomp, snapshotAtSyscall: spec.snapshotAtSyscall,
+        beforeStart: (task) => tty.acquire(task) });
+    } catch (e) {
+      if (e instanceof ModuleError) throw new SpawnError(`${spec.argv[0]}: ${e.message}`);
+      throw e;
+    }
+    if (typeof t === 'number') {
+      throw new SpawnError(t === Errno.AGAIN ? 'too many processes in this sandbox; end some and try again'
+        : `cannot start ${spec.argv[0]}: ${errnoNames[t]}`, t);
+    }
+    // What the process wrote before it ended is in the output ring: hand it to the host first.
+    return new HostProcess(t, null, t.exited.then((status) => { tty.drainRing(); return decodeStatus(status); }));
+  }
+
+  /** The bytes to run: given, or found in the VFS by argv[0]. */
+  private program(spec: ProcessSpec): { bytes: Uint8Array; program: string } {
+    if (spec.bytes) return { bytes: spec.bytes, program: spec.program ?? '' };
+    const r = this.kernel.findProgram(spec.argv[0]);
+    if (typeof r === 'number') {
+      throw new SpawnError(r === Errno.NOENT ? `${spec.argv[0]}: command not found`
+        : `${spec.argv[0]}: cannot run: ${errnoNames[r]}`, r);
+    }
+    return { bytes: r.bytes, program: r.path };
   }
 
   /**

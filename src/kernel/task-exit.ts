@@ -2,6 +2,7 @@ import { Sig } from './abi/signals.js';
 import type { Kernel } from './kernel.js';
 import { sendSignal, notifyParent } from './task-signals.js';
 import { type Task, TaskState } from './task.js';
+import { ttyTaskExited } from './tty.js';
 
 /**
  * Ends a task (exit or a fatal signal): the worker goes at once, held calls are
@@ -20,6 +21,8 @@ export function exitTask(k: Kernel, t: Task, status: number): void {
   t.fds.closeAll();
   const oldGroup = t.pgrp;
   t.becomeZombie(status);
+  // A session leader's end frees its controlling terminal (SIGHUP to the foreground group).
+  ttyTaskExited(k, t);
 
   for (const c of [...t.children]) {
     t.children.delete(c);

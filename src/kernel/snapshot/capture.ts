@@ -3,6 +3,7 @@ import type { OpenFile } from '../file.js';
 import type { Kernel } from '../kernel.js';
 import { Pipe, PipeEnd } from '../pipe.js';
 import { type Task, TaskState } from '../task.js';
+import { TtyFile } from '../tty.js';
 import { VfsFile } from '../vfs-file.js';
 import type { FileState, KernelState, PipeState, TaskState as SavedTask } from './kernel-state.js';
 
@@ -72,6 +73,8 @@ export function describeKernel(k: Kernel): KernelState {
         path: f.path, flags: f.flags });
     } else if (f instanceof DeviceFile) {
       files.push({ id, kind: 'device', device: f.kind, readable: f.readable, writable: f.writable, flags: f.flags });
+    } else if (f instanceof TtyFile) {
+      files.push({ id, kind: 'tty', tty: f.tty.name, readable: f.readable, writable: f.writable, flags: f.flags });
     } else {
       throw new SnapshotError(`an open ${f.describe()} cannot be saved yet; close it and try again`);
     }
@@ -84,7 +87,8 @@ export function describeKernel(k: Kernel): KernelState {
   }
   const hostFiles: Record<string, number> = {};
   for (const [name, f] of k.hostFiles) if (f.refs >= 0) hostFiles[name] = fileId(f);
-  return { nextPid: k.nextPid, tasks, files, pipes, vfs: k.vfs.save(), hostFiles };
+  const ttys = [...k.ttys.values()].map((t) => t.save());
+  return { nextPid: k.nextPid, tasks, files, pipes, vfs: k.vfs.save(), hostFiles, ttys };
 }
 
 function describeTask(t: Task, fileId: (f: OpenFile) => number): SavedTask {

@@ -1,6 +1,7 @@
 import type { FileType } from '../abi/wasi-types.js';
 import type { NodeHandle, VfsState } from '../vfs/index.js';
 import type { TaskImage } from './task-image.js';
+import type { TtyState } from '../tty.js';
 
 /**
  * The kernel's state as plain data with named fields (never positional), what
@@ -16,6 +17,8 @@ export interface KernelState {
   vfs: VfsState;
   /** Descriptions the host holds (the CLI's stdio ends), by the host's name for them. */
   hostFiles: Record<string, number>;
+  /** Terminals (modes, window size, foreground group, unread input, undrained output), by name. Absent in snapshots made before terminals existed. */
+  ttys?: TtyState[];
 }
 
 export interface TaskState {
@@ -40,7 +43,8 @@ export interface TaskState {
 export type FileState =
   | { id: number; kind: 'pipe'; pipe: number; read: boolean; flags: number }
   | { id: number; kind: 'vfs'; node: NodeHandle; offset: number; readable: boolean; writable: boolean; path: string; flags: number }
-  | { id: number; kind: 'device'; device: 'null' | 'zero' | 'urandom'; readable: boolean; writable: boolean; flags: number };
+  | { id: number; kind: 'device'; device: 'null' | 'zero' | 'urandom'; readable: boolean; writable: boolean; flags: number }
+  | { id: number; kind: 'tty'; tty: string; readable: boolean; writable: boolean; flags: number };
 
 export interface PipeState {
   id: number;
@@ -49,4 +53,4 @@ export interface PipeState {
   created: string;
 }
 
-export type { FileType };
+export type { FileType, TtyState };

@@ -4,6 +4,7 @@ import { PipeEnd } from '../pipe.js';
 import type { Platform } from '../platform.js';
 import { ProcessGroup, Session } from '../process-group.js';
 import { Task, TaskState } from '../task.js';
+import { Tty, TtyFile } from '../tty.js';
 import { VfsFile } from '../vfs-file.js';
 import { Vfs } from '../vfs/index.js';
 import { resumeFromImages, SnapshotError } from './capture.js';
@@ -48,6 +49,16 @@ async function build(k: Kernel, platform: Platform, state: KernelState,
     if (!p) throw new SnapshotError('the snapshot has more pipes than this kernel allows; raise maxPipes');
     return p;
   });
+  // Terminals come back without a host: their output waits in the ring until the host attaches (Sandbox.terminal).
+  const ttys = new Map<string, Tty>();
+  for (const s of state.ttys ?? []) {
+    const pipe = k.newPipe();
+    if (!pipe) throw new SnapshotError('the snapshot has more pipes and terminals than this kernel allows; raise maxPipes');
+    const tty = new Tty(k, s.name, pipe, { cols: s.cols, rows: s.rows });
+    tty.load(s, null);
+    ttys.set(s.name, tty);
+    k.ttys.set(s.name, tty);
+  }
   const files: OpenFile[] = state.files.map((f) => {
     let file: OpenFile;
     switch (f.kind) {
@@ -59,6 +70,12 @@ async function build(k: Kernel, platform: Platform, state: KernelState,
         break;
       }
       case 'device': file = k.device(f.device, f.readable, f.writable); break;
+      case 'tty': {
+        const tty = ttys.get(f.tty);
+        if (!tty) throw new SnapshotError(`an open file names terminal ${f.tty}, which the snapshot lacks; the file is corrupt`);
+        file = new TtyFile(k, tty, f.readable, f.writable);
+        break;
+      }
       default: throw new SnapshotError('the snapshot names an unknown kind of open file; it was made by another version');
     }
     file.flags = f.flags;
@@ -113,6 +130,10 @@ async function build(k: Kernel, platform: Platform, state: KernelState,
     const parent = tasks.get(s.ppid) ?? k.init;
     t.parent = parent;
     parent.children.add(t);
+  }
+  for (const s of state.ttys ?? []) {
+    const tty = ttys.get(s.name)!;
+    tty.session = s.sid ? sessions.get(s.sid) ?? null : null;
   }
   k.nextPid = state.nextPid;
   await resumeFromImages(k, async (hash) => compiled.get(hash)!);

@@ -1,9 +1,10 @@
 import { Errno } from '../abi/errno.js';
-import { DIR_RIGHTS, encodeFilestat, FILE_RIGHTS, LookupFlags, Rights } from '../abi/wasi-types.js';
+import { DIR_RIGHTS, encodeFilestat, FILE_RIGHTS, LookupFlags, Rights, STREAM_RIGHTS } from '../abi/wasi-types.js';
 import type { ChannelViews } from '../channel.js';
 import type { FdEntry } from '../fd-table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
+import { controllingTty, TtyFile } from '../tty.js';
 import { VfsFile } from '../vfs-file.js';
 import { DEV_NULL, DEV_TTY, DEV_URANDOM, DEV_ZERO, FileType, type NodeHandle } from '../vfs/index.js';
 import { i32, pathArg, setOut, u32, u64 } from './args.js';
@@ -57,9 +58,17 @@ const path_open: Handler = (k, t, c) => {
   if (st.filetype === FileType.CHARACTER_DEVICE) {
     vfs.close(h);
     const kind = st.rdev === DEV_NULL ? 'null' : st.rdev === DEV_ZERO ? 'zero' : st.rdev === DEV_URANDOM ? 'urandom' : undefined;
-    // /dev/tty without a controlling terminal: ENXIO, as Linux.
-    if (kind === undefined) return st.rdev === DEV_TTY ? Errno.NXIO : Errno.NODEV;
-    entry = { file: k.device(kind, read, write), rightsBase: base & BigInt(FILE_RIGHTS), rightsInheriting: 0n };
+    if (st.rdev === DEV_TTY) {
+      // /dev/tty is the caller's controlling terminal; without one, ENXIO, as Linux.
+      const tty = controllingTty(k, t);
+      if (!tty) return Errno.NXIO;
+      // Stream rights only: wasi-libc's isatty() wants a character device that cannot seek.
+      entry = { file: new TtyFile(k, tty, read, write), rightsBase: base & BigInt(STREAM_RIGHTS), rightsInheriting: 0n };
+    } else if (kind === undefined) {
+      return Errno.NODEV;
+    } else {
+      entry = { file: k.device(kind, read, write), rightsBase: base & BigInt(FILE_RIGHTS), rightsInheriting: 0n };
+    }
   } else {
     const isDir = st.filetype === FileType.DIRECTORY;
     const mask = BigInt(isDir ? DIR_RIGHTS : FILE_RIGHTS);

@@ -54,6 +54,26 @@ class RequestError extends Error {
 }
 
 const sandbox = new Sandbox(new BrowserPlatform());
+
+/**
+ * The page's terminal: a kernel tty whose output is posted as `tty` events.
+ * Flow control: while more than TTY_WINDOW bytes are posted and not yet
+ * acknowledged as shown (`ttyAck`), the tty pauses; tasks writing to it then
+ * block on its output ring instead of flooding the page.
+ */
+const TTY_WINDOW = 1 << 20;
+let ttyUnacked = 0;
+let ttyResume: (() => void) | null = null;
+const tty = sandbox.openTerminal({
+  cols: 80,
+  rows: 24,
+  onOutput: (bytes) => {
+    ttyUnacked += bytes.length;
+    scope.postMessage({ kind: 'tty', data: bytes });
+    if (ttyUnacked <= TTY_WINDOW) return;
+    return new Promise<void>((r) => { ttyResume = r; });
+  },
+});
 /** Processes started by the page and not yet waited for, by pid. */
 const hosted = new Map<number, Hosted>();
 let ready: Promise<void> | undefined;
@@ -130,10 +150,28 @@ async function handle(req: Request): Promise<Ops[Request['op']]['result']> {
       return sandbox.kill(req.pid, req.sig);
     case 'ps':
       return sandbox.ps();
+    case 'ttyInput':
+      tty.input(req.data);
+      return;
+    case 'ttyResize':
+      tty.resize(req.cols, req.rows);
+      return;
+    case 'ttyAck': {
+      ttyUnacked = Math.max(0, ttyUnacked - req.bytes);
+      const r = ttyResume;
+      if (r && ttyUnacked <= TTY_WINDOW / 2) { ttyResume = null; r(); }
+      return;
+    }
   }
 }
 
 async function startProcess(o: StartOptions): Promise<Hosted> {
+  if (o.terminal) {
+    const proc = await sandbox.spawn({ argv: o.argv, env: o.env, terminal: tty });
+    const h: Hosted = { proc, stdout: new TextSink(), stderr: new TextSink(), stdinQueue: Promise.resolve() };
+    hosted.set(proc.pid, h);
+    return h;
+  }
   let pid = 0;
   // Output that comes before spawn() returns the pid is held, then posted in order.
   const early: Array<['stdout' | 'stderr', string]> = [];

@@ -35,8 +35,14 @@ export interface StartOptions {
   stdin: string;
   /** Keep stdin open after `stdin` for `write` / `closeStdin`; false: EOF after it. */
   keepStdinOpen: boolean;
-  /** Post stdout/stderr chunks as `output` events as they come (the terminal). */
+  /** Post stdout/stderr chunks as `output` events as they come. */
   stream: boolean;
+  /**
+   * Run on the page's terminal (the kernel tty): fds 0-2 are the terminal, the
+   * process leads a new session with it as controlling terminal, its output
+   * comes as `tty` events and keys go in with `ttyInput`. stdin/stream do not apply.
+   */
+  terminal?: boolean;
 }
 
 /** Requests, by operation, with what each answers. */
@@ -48,6 +54,12 @@ export interface Ops {
   wait: { args: { pid: number }; result: RunResult };
   kill: { args: { pid: number; sig: number }; result: number };
   ps: { args: Record<string, never>; result: ProcessInfo[] };
+  /** Keys typed into the page's terminal (xterm's onData), through the tty's line discipline. */
+  ttyInput: { args: { data: string }; result: void };
+  /** The terminal's size changed (SIGWINCH to its foreground group). */
+  ttyResize: { args: { cols: number; rows: number }; result: void };
+  /** The page has shown `bytes` bytes of `tty` output (flow control: the kernel pauses output while too much is unshown). */
+  ttyAck: { args: { bytes: number }; result: void };
 }
 
 export type OpName = keyof Ops;
@@ -70,6 +82,8 @@ export type KernelEvent =
   | { kind: 'changed' }
   /** Output of a process started with `stream: true`. */
   | { kind: 'output'; pid: number; stream: 'stdout' | 'stderr'; text: string }
+  /** Output of the page's terminal (after the tty's output processing), to write to xterm as is. */
+  | { kind: 'tty'; data: Uint8Array }
   /** A message for the log (internal worker errors). */
   | { kind: 'log'; message: string };
 
