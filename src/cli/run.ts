@@ -69,7 +69,7 @@ export async function run(o: RunOptions): Promise<number> {
     const file = o.snapshot;
     const save = async (): Promise<number> => {
       try {
-        const size = await saveSnapshot(sb.kernel, file, proc.pid);
+        const size = await saveSnapshot(sb.kernel, file, proc.pid, () => proc.flushOutput());
         process.stderr.write(`wvisor: saved ${size} bytes to ${file}; continue with: wvisor restore ${file}\n`);
         return 0;
       } catch (e) {

@@ -21,8 +21,8 @@ export const nodeCodec: SnapshotCodec = {
  * and the kernel should then be shut down). `main` is the pid the CLI attaches
  * its stdio to after a restore.
  */
-export async function saveSnapshot(k: Kernel, path: string, main: number): Promise<number> {
-  const state = await captureKernel(k);
+export async function saveSnapshot(k: Kernel, path: string, main: number, onParked?: () => void): Promise<number> {
+  const state = await captureKernel(k, undefined, onParked);
   const modules: SnapshotFile['modules'] = {};
   for (const t of k.tasks.values()) {
     if (t === k.init || !t.moduleHash) continue;

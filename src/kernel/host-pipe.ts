@@ -11,7 +11,9 @@ import type { PipeEnd } from './pipe.js';
  * Copies everything written to `end` into `sink` until EOF (all writers closed)
  * or `stop()`; a sink that returns a promise applies back-pressure.
  */
-export function drain(end: PipeEnd, sink: (bytes: Uint8Array) => void | Promise<void>): { done: Promise<void>; flush(): void; stop(): void } {
+export function drain(end: PipeEnd, sink: (bytes: Uint8Array) => void | Promise<void>): {
+  done: Promise<void>; flush(): void; pump(): void; stop(): void;
+} {
   const buf = new Uint8Array(1 << 16);
   let resolve!: () => void;
   const done = new Promise<void>((r) => { resolve = r; });
@@ -42,6 +44,15 @@ export function drain(end: PipeEnd, sink: (bytes: Uint8Array) => void | Promise<
       }
       finished = true;
       resolve();
+    },
+    /** Copies what is buffered now and goes on draining (a snapshot is about to record the rings). */
+    pump(): void {
+      if (finished) return;
+      for (;;) {
+        const n = end.read(buf);
+        if (n <= 0) break;
+        void sink(buf.slice(0, n));
+      }
     },
     /** Stops copying (the host's reader went away); what is buffered stays in the ring. */
     stop(): void {

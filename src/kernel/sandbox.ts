@@ -73,6 +73,8 @@ export class HostProcess {
     private readonly onStdinClosed: () => void = () => {},
     /** Stops reading the process's stdout: its next write gets EPIPE (and SIGPIPE), as when a reader exits. */
     readonly closeStdout: () => void = () => {},
+    /** Copies out what the process has written so far (before a snapshot records the pipes). */
+    readonly flushOutput: () => void = () => {},
   ) {
     this.stdinOpen = stdin !== null;
   }
@@ -306,7 +308,11 @@ export class Sandbox {
       stdout.release();
       k.hostFiles.delete(names[1]);
     };
-    return new HostProcess(task, stdin, exited, () => k.hostFiles.delete(names[0]), closeOut);
+    const pump = () => {
+      if (outOpen) out.pump();
+      err.pump();
+    };
+    return new HostProcess(task, stdin, exited, () => k.hostFiles.delete(names[0]), closeOut, pump);
   }
 
   /** Runs a program to its end and collects its output (the test API's `run`). */

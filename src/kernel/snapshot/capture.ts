@@ -21,8 +21,9 @@ export class SnapshotError extends Error {
  * {@link resumeFromImages} to continue them, or end the kernel. A task that
  * does not reach a safe point within `timeoutMs` (a loop without calls) fails
  * the snapshot; the tasks already unwound must then be resumed by the caller.
+ * `onParked` runs once every task is parked, before anything is recorded.
  */
-export async function captureKernel(k: Kernel, timeoutMs = 10_000): Promise<KernelState> {
+export async function captureKernel(k: Kernel, timeoutMs = 10_000, onParked: () => void = () => {}): Promise<KernelState> {
   const live = [...k.tasks.values()].filter((t) => t !== k.init && t.alive);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
@@ -34,6 +35,9 @@ export async function captureKernel(k: Kernel, timeoutMs = 10_000): Promise<Kern
     throw new SnapshotError(`task ${stuck.join(', ')} did not reach a safe point within ${timeoutMs / 1000} s: `
       + 'a task is saved at its next system call, and this one is computing without making any; try again later');
   }
+  // Every task is parked: the host takes what they wrote to it (a CLI's stdout) before the rings are
+  // saved, so those bytes are shown once, now, and not again after a restore.
+  onParked();
   return describeKernel(k);
 }
 
