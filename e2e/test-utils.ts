@@ -36,6 +36,7 @@ interface Wvisor {
   wait(pid: number): Promise<RunResult>;
   kill(pid: number, sig: number): Promise<number>;
   ps(): Promise<ProcessInfo[]>;
+  install(name: string, bytes: Uint8Array): Promise<{ instrumented: boolean }>;
   screen(): string;
   programs(): string[];
   timings: { readyMs: number | null; loadMs: number | null };
@@ -93,6 +94,14 @@ export class TestUtils {
 
   screen(): Promise<string> {
     return this.page.evaluate(() => (globalThis as unknown as G).wvisor.screen());
+  }
+
+  /** Fetches a .wasm from the page's server and installs it into /bin as `name` (what a dropped file does). */
+  install(url: string, name: string): Promise<{ instrumented: boolean }> {
+    return this.page.evaluate(async ([u, n]) => {
+      const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+      return (globalThis as unknown as G).wvisor.install(n, bytes);
+    }, [url, name] as const);
   }
 
   programs(): Promise<string[]> {

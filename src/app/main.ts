@@ -81,4 +81,7 @@ if (problem) {
 // Callers of wvisor.ready see the rejection; the page itself has shown it already.
 ready.catch(() => {});
 
-window.wvisor = createTestApi({ client, ready, screen: () => terminal.screen(), programs: () => programs, timings });
+window.wvisor = createTestApi({
+  client, ready, screen: () => terminal.screen(), programs: () => programs, timings,
+  installed: (name) => { if (!programs.includes(name)) programs = [...programs, name].sort(); },
+});

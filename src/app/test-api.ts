@@ -33,6 +33,11 @@
  *   // kill(2) from outside: pid > 0 a process, pid < 0 a process group; sig 0..64
  *   // (Linux numbers: 9 SIGKILL, 19 SIGSTOP, 18 SIGCONT, 15 SIGTERM, 2 SIGINT).
  *   // Resolves with a WASI errno: 0 ok, 71 ESRCH no such process, 28 EINVAL.
+ * wvisor.install(name: string, bytes: Uint8Array): Promise<{ instrumented: boolean }>
+ *   // Puts a .wasm a person brings into /bin as NAME, runnable by name. A module without
+ *   // wVisor's instrumentation is rewritten first (binaryen, loaded lazily in the kernel
+ *   // worker; cached in IndexedDB by hash); instrumented: true says that happened. Rejects,
+ *   // with the reason, a module that cannot run (not wasm, an import wVisor lacks, no _start).
  * wvisor.ps(): Promise<Array<{ pid, ppid, pgid, sid, state, command, cpuMs }>>
  *   // The process list (init excluded). state: 'running' | 'blocked' | 'stopped' | 'zombie'.
  *   // cpuMs: time the task's worker spent running guest code (no real CPU time in browsers).
@@ -76,6 +81,7 @@ export interface WvisorApi {
   wait(pid: number): Promise<RunResult>;
   kill(pid: number, sig: number): Promise<number>;
   ps(): Promise<ProcessInfo[]>;
+  install(name: string, bytes: Uint8Array): Promise<{ instrumented: boolean }>;
   screen(): string;
   programs(): string[];
   timings: { readyMs: number | null; loadMs: number | null };
@@ -97,6 +103,8 @@ export interface TestApiDeps {
   screen(): string;
   /** Program names; empty before ready. */
   programs(): string[];
+  /** A program was installed into /bin under this name. */
+  installed(name: string): void;
   timings: WvisorApi['timings'];
 }
 
@@ -149,6 +157,18 @@ export function createTestApi(deps: TestApiDeps): WvisorApi {
       return kernel().then((k) => k.request('kill', { pid, sig }));
     }),
     ps: guarded(() => kernel().then((k) => k.request('ps', {}))),
+    install: guarded((name: string, bytes: Uint8Array) => {
+      if (typeof name !== 'string' || !/^[A-Za-z0-9._+-]{1,64}$/.test(name)) {
+        throw new WvisorArgumentError(`install(name, bytes): name must be a file name of letters, digits, '.', '_', '+' or '-' (at most 64), got ${describe(name)}`);
+      }
+      if (!(bytes instanceof Uint8Array)) {
+        throw new WvisorArgumentError(`install(name, bytes): bytes must be a Uint8Array holding a .wasm module, got ${describe(bytes)}`);
+      }
+      return kernel().then((k) => k.request('install', { name, bytes: bytes.slice() })).then((r) => {
+        deps.installed(name);
+        return r;
+      });
+    }),
     screen: () => deps.screen(),
     programs: () => {
       const p = deps.programs();

@@ -54,6 +54,12 @@ export interface Ops {
   wait: { args: { pid: number }; result: RunResult };
   kill: { args: { pid: number; sig: number }; result: number };
   ps: { args: Record<string, never>; result: ProcessInfo[] };
+  /**
+   * Puts a program a person brings into /bin (a dropped or picked .wasm). It is
+   * compiled, checked and, when it lacks wVisor's instrumentation, rewritten
+   * (binaryen, in the kernel worker, cached in IndexedDB) before it is placed.
+   */
+  install: { args: { name: string; bytes: Uint8Array }; result: { instrumented: boolean } };
   /** Keys typed into the page's terminal (xterm's onData), through the tty's line discipline. */
   ttyInput: { args: { data: string }; result: void };
   /** The terminal's size changed (SIGWINCH to its foreground group). */
