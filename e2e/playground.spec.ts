@@ -126,23 +126,63 @@ test('the process panel lists a running program', async ({ page }) => {
   await expect(row).toHaveCount(0);
 });
 
-test('typing "echo hi" + Enter in the terminal shows hi and the exit status', async () => {
+test('typing into the terminal: the shell runs commands and keeps $?', async () => {
   await t.typeLine('echo hi');
   await t.untilScreenLine('hi');
-  await t.untilScreenLine('[exit 0]');
   await t.typeLine("echo 'two  words' x");
   await t.untilScreenLine('two  words x');
+  await t.typeLine('false; echo status $?');
+  await t.untilScreenLine('status 1');
 });
 
-test('Ctrl+C in the terminal interrupts the running program with SIGINT', async ({ page }) => {
-  await t.typeLine('spin');
-  await expect.poll(async () => (await t.ps()).some((p) => p.command === 'spin' && p.state === 'running')).toBe(true);
+test('echo hello | wc -c prints 6', async () => {
+  await t.typeLine('echo hello | wc -c; echo piped');
+  await t.untilScreenLine('piped');
+  const lines = (await t.screen()).split('\n');
+  expect(lines[lines.indexOf('piped') - 1]?.trim()).toBe('6');
+});
+
+test('yes > /dev/null, then Ctrl+C gives the prompt back within a second', async ({ page }) => {
+  await t.typeLine('yes > /dev/null');
+  await expect.poll(async () => (await t.ps()).some((p) => p.command === 'yes')).toBe(true);
+  const t0 = Date.now();
   await page.keyboard.press('Control+C');
-  await t.untilScreenLine('[exit 130: killed by SIGINT]');
-  await expect.poll(async () => (await t.ps()).length).toBe(0);
-  // The prompt is back: the next line runs.
-  await t.typeLine('echo again');
-  await t.untilScreenLine('again');
+  await expect.poll(async () => (await t.ps()).some((p) => p.command === 'yes'), { intervals: [10] }).toBe(false);
+  await t.typeLine('echo status $?');
+  await t.untilScreenLine('status 130');
+  expect(Date.now() - t0).toBeLessThan(1000 + 500); // the prompt's round trip through the page
+});
+
+test('job control: sleep 100 &, jobs, fg then ^Z stops it, bg resumes it, kill %1 ends it', async ({ page }) => {
+  const sleepState = async () => (await t.ps()).find((p) => p.command === 'sleep 100')?.state;
+  await t.typeLine('sleep 100 &');
+  await expect.poll(sleepState).toBe('blocked');
+  await t.typeLine('jobs');
+  await expect.poll(async () => (await t.screen()).split('\n').some((l) => /^\[1\]\+?\s+Running\s+sleep 100 &$/.test(l))).toBe(true);
+  await t.typeLine('fg');
+  await t.untilScreenLine('sleep 100');
+  await page.keyboard.press('Control+Z');
+  await expect.poll(sleepState).toBe('stopped');
+  await expect.poll(async () => (await t.screen()).split('\n').some((l) => /^\[1\]\+\s+Stopped\s+sleep 100$/.test(l))).toBe(true);
+  await t.typeLine('bg');
+  await expect.poll(sleepState).toBe('blocked');
+  await t.typeLine('kill %1');
+  await expect.poll(sleepState).toBe(undefined);
+  await t.typeLine('jobs; echo listed');
+  await t.untilScreenLine('listed');
+});
+
+test('a CPU-bound guest stops on ^Z and resumes on fg', async ({ page }) => {
+  const spin = async () => (await t.ps()).find((p) => p.command === 'spin');
+  await t.typeLine('spin');
+  await expect.poll(async () => (await spin())?.state).toBe('running');
+  await page.keyboard.press('Control+Z');
+  await expect.poll(async () => (await spin())?.state).toBe('stopped');
+  const cpu = (await spin())!.cpuMs;
+  await t.typeLine('fg');
+  await expect.poll(async () => (await spin())?.cpuMs ?? 0).toBeGreaterThan(cpu + 5);
+  await page.keyboard.press('Control+C');
+  await expect.poll(async () => (await spin()) === undefined).toBe(true);
 });
 
 test('the test API rejects bad arguments with messages that say what is wrong', async () => {

@@ -62,6 +62,8 @@ export class TestUtils {
     await this.page.goto(path);
     await this.page.waitForFunction(() => 'wvisor' in globalThis);
     await this.page.evaluate(() => (globalThis as unknown as G).wvisor.ready);
+    // The terminal's shell has started and shown its prompt.
+    await expect.poll(async () => (await this.screen()).split('\n').some((l) => l.startsWith('$')), { timeout: 15_000 }).toBe(true);
   }
 
   run(argv: string[], opts?: RunOptions): Promise<RunResult> {

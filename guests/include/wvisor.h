@@ -64,6 +64,18 @@ typedef struct wv_spawn_req {
 
 #ifdef __wasi__
 int32_t __wv_spawn(const wv_spawn_req *req, int32_t *pid_out) WV_IMPORT(spawn);
+/* wasi-libc starts every program in "/"; spawn passes the working directory
+ * as PWD. A program that wants to start there (as every bundled one does) calls
+ * this first, or defines WV_START_IN_PWD before including this header. */
+#include <stdlib.h>
+#include <unistd.h>
+static inline void wv_start_in_pwd(void) {
+  const char *pwd = getenv("PWD");
+  if (pwd && pwd[0] == '/') chdir(pwd);
+}
+#ifdef WV_START_IN_PWD
+__attribute__((constructor)) static void wv__start_in_pwd(void) { wv_start_in_pwd(); }
+#endif
 #endif
 
 #define WV_WNOHANG 1

@@ -56,6 +56,17 @@ static inline const char *signame(int s) {
   return buf;
 }
 
+#ifdef __wasi__
+#include <stdlib.h>
+/* wasi-libc starts every program in "/": a program spawned with a working
+ * directory gets it as PWD (the wVisor ABI), and moves there before main, so
+ * relative paths mean what they mean natively. */
+__attribute__((constructor)) static void guest_start_in_pwd(void) {
+  const char *pwd = getenv("PWD");
+  if (pwd && pwd[0] == '/') chdir(pwd);
+}
+#endif
+
 /* Writes all of buf to fd; returns 0, or -1 with errno set. */
 static inline int write_all(int fd, const void *buf, size_t len) {
   const char *p = (const char *)buf;

@@ -1,6 +1,6 @@
 import { KernelClient } from '../platform/browser/kernel-client.js';
 import { isolationProblem, IsolationError, showIsolationBanner } from './isolation.js';
-import { Launcher } from './launcher.js';
+import { ShellSession } from './shell-session.js';
 import { ProcessPanel } from './process-panel.js';
 import './style.css';
 import { createTerminal } from './terminal.js';
@@ -75,7 +75,7 @@ if (problem) {
     });
     term.onResize(({ cols, rows }) => void kernel.request('ttyResize', { cols, rows }));
     void kernel.request('ttyResize', { cols: term.cols, rows: term.rows });
-    new Launcher(term, kernel, r.programs).start();
+    void new ShellSession(term, kernel).start();
   });
 }
 // Callers of wvisor.ready see the rejection; the page itself has shown it already.

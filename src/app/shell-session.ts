@@ -1,0 +1,59 @@
+/**
+ * The terminal's session: `sh` (guests/src/sh.c, a guest like any other) runs
+ * on the kernel's tty as the session leader, so the page behaves as a real
+ * terminal does — the shell edits lines and runs pipelines and jobs, the tty's
+ * line discipline turns ^C/^Z/^\ into signals for the foreground job. Every
+ * key goes to the tty; when the shell exits (`exit`, ^D), a new one starts.
+ *
+ * Why a guest and not a host-side program: the shell then exercises exactly
+ * the ABI user programs get (spawn with process groups, waitpid with
+ * WUNTRACED, tcsetpgrp, termios), runs the same under `wvisor run`, and is
+ * tested natively against dash and bash from the same C source.
+ */
+import type { Terminal } from '@xterm/xterm';
+import type { KernelClient } from '../platform/browser/kernel-client.js';
+
+/** The shell's environment. */
+const ENV = ['PATH=/bin', 'HOME=/home', 'USER=wvisor', 'TERM=xterm-256color', 'PWD=/home'];
+const DIM = '\x1b[2m';
+const RED = '\x1b[31m';
+const RESET = '\x1b[0m';
+
+export class ShellSession {
+  /** pid of the running shell, 0 between shells. */
+  private pid = 0;
+  /** Keys typed while no shell runs yet; given to the tty once one does. */
+  private early = '';
+
+  constructor(private readonly term: Terminal, private readonly kernel: KernelClient) {
+    term.onData((data) => {
+      if (this.pid > 0) void this.kernel.request('ttyInput', { data });
+      else this.early += data;
+    });
+  }
+
+  /** Starts the shell, and a new one whenever it exits. */
+  async start(): Promise<void> {
+    this.term.write(`${DIM}wVisor: sh on a kernel tty. Try: ls /bin | wc -l, sleep 100 &, jobs, fg, Ctrl+Z, bg, help${RESET}\r\n`);
+    for (;;) {
+      try {
+        const { pid } = await this.kernel.request('spawn', {
+          opts: { argv: ['sh'], env: ENV, stdin: '', keepStdinOpen: false, stream: false, terminal: true },
+        });
+        this.pid = pid;
+        if (this.early) {
+          void this.kernel.request('ttyInput', { data: this.early });
+          this.early = '';
+        }
+        const r = await this.kernel.request('wait', { pid });
+        this.pid = 0;
+        const how = r.signal === null ? `exit ${r.shellCode}` : `killed by signal ${r.signal}`;
+        this.term.write(`\r\n${DIM}[sh ended: ${how}; starting a new one]${RESET}\r\n`);
+      } catch (e) {
+        this.pid = 0;
+        this.term.write(`\r\n${RED}cannot start sh: ${(e as Error).message}${RESET}\r\n`);
+        return;
+      }
+    }
+  }
+}
