@@ -42,3 +42,30 @@ test('a file that cannot run is refused with the reason', async ({ page }) => {
   expect(await refused('../evil', 'x')).toMatch(/WvisorArgumentError: .*name must be a file name/);
   expect(await t.programs()).not.toContain('notwasm');
 });
+
+test('a .wasm picked with the file dialog, or dropped on the terminal, runs by name in the shell', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { readFileSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  await page.setInputFiles('#pick', {
+    name: 'myhello.wasm', mimeType: 'application/wasm',
+    buffer: readFileSync(resolve(import.meta.dirname, '..', 'public', 'bin', 'orig', 'hello.wasm')),
+  });
+  await expect.poll(async () => (await t.screen()).includes('added /bin/myhello'), { timeout: 60_000 }).toBe(true);
+  await t.typeLine('myhello');
+  await t.untilScreenLine('hello, world');
+
+  const dropped = await page.evaluateHandle(async () => {
+    const bytes = await (await fetch('/bin/orig/echo.wasm')).arrayBuffer();
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'myecho.wasm', { type: 'application/wasm' }));
+    return dt;
+  });
+  await page.dispatchEvent('#terminal', 'drop', { dataTransfer: dropped });
+  await expect.poll(async () => (await t.screen()).includes('added /bin/myecho')).toBe(true);
+  await t.typeLine('myecho it was dropped');
+  await t.untilScreenLine('it was dropped');
+
+  await page.setInputFiles('#pick', { name: 'notes.wasm', mimeType: 'application/wasm', buffer: Buffer.from('not a module') });
+  await expect.poll(async () => (await t.screen()).includes('cannot add notes.wasm: not a WebAssembly module')).toBe(true);
+});

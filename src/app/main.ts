@@ -1,6 +1,7 @@
 import { KernelClient } from '../platform/browser/kernel-client.js';
 import { isolationProblem, IsolationError, showIsolationBanner } from './isolation.js';
 import { ShellSession } from './shell-session.js';
+import { acceptPrograms } from './add-programs.js';
 import { ProcessPanel } from './process-panel.js';
 import './style.css';
 import { createTerminal } from './terminal.js';
@@ -76,6 +77,12 @@ if (problem) {
     term.onResize(({ cols, rows }) => void kernel.request('ttyResize', { cols, rows }));
     void kernel.request('ttyResize', { cols: term.cols, rows: term.rows });
     void new ShellSession(term, kernel).start();
+    acceptPrograms({
+      kernel, picker: $<HTMLInputElement>('pick'), dropZone: $('terminal'), setStatus,
+      installed: (name) => { if (!programs.includes(name)) programs = [...programs, name].sort(); },
+      // Shown above the shell's line; the shell redraws its prompt on the next key.
+      say: (text, error) => term.write(`\r\n${error ? '\x1b[31m' : '\x1b[2m'}${text}\x1b[0m\r\n`),
+    });
   });
 }
 // Callers of wvisor.ready see the rejection; the page itself has shown it already.
