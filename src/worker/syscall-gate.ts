@@ -18,6 +18,19 @@ export interface Unwinder {
   startUnwind(): void;
 }
 
+/** seccomp_data's argument i from an i64 (bigint) or a missing argument (0). */
+function setWide(d: Uint32Array, i: number, v: unknown): void {
+  if (typeof v !== 'bigint') {
+    // BigInt arithmetic costs tens of ns: an absent argument skips it.
+    d[wordArgLo(i)] = 0;
+    d[wordArgHi(i)] = 0;
+    return;
+  }
+  const x = BigInt.asUintN(64, v);
+  d[wordArgLo(i)] = Number(x & 0xffffffffn);
+  d[wordArgHi(i)] = Number(x >> 32n);
+}
+
 /** Seccomp's verdict in the worker: run the call, or answer this errno instead. Kills never return. */
 const RUN = -1;
 
@@ -101,20 +114,16 @@ export class SyscallGate {
     return this.seccomp(nr, a, b, c, d, e, g);
   }
 
-  private seccomp(nr: number, ...args: unknown[]): number {
+  private seccomp(nr: number, a: unknown, b: unknown, c: unknown, e: unknown, f: unknown, g: unknown): number {
     const d = this.data;
     d[WORD_NR] = nr;
-    for (let i = 0; i < 6; i++) {
-      const v = args[i];
-      if (typeof v === 'bigint') {
-        const x = BigInt.asUintN(64, v);
-        d[wordArgLo(i)] = Number(x & 0xffffffffn);
-        d[wordArgHi(i)] = Number(x >> 32n);
-      } else {
-        d[wordArgLo(i)] = typeof v === 'number' ? v >>> 0 : 0;
-        d[wordArgHi(i)] = 0;
-      }
-    }
+    // i32 arguments arrive as numbers (zero-extended here), i64 ones as bigints (split in halves).
+    if (typeof a === 'number') { d[4] = a >>> 0; d[5] = 0; } else setWide(d, 0, a);
+    if (typeof b === 'number') { d[6] = b >>> 0; d[7] = 0; } else setWide(d, 1, b);
+    if (typeof c === 'number') { d[8] = c >>> 0; d[9] = 0; } else setWide(d, 2, c);
+    if (typeof e === 'number') { d[10] = e >>> 0; d[11] = 0; } else setWide(d, 3, e);
+    if (typeof f === 'number') { d[12] = f >>> 0; d[13] = 0; } else setWide(d, 4, f);
+    if (typeof g === 'number') { d[14] = g >>> 0; d[15] = 0; } else setWide(d, 5, g);
     const ret = this.filters!.run(d);
     const action = actionOnly(ret) >>> 0;
     if (action === SECCOMP_RET_ALLOW) return RUN;

@@ -57,7 +57,7 @@ export class NodePlatform implements Platform {
     // taken from the tasks just started (a pipeline of three spawns three at once).
     if (this.warm > 0) {
       clearTimeout(this.refillTimer);
-      this.refillTimer = setTimeout(() => this.refill(), 200);
+      this.refillTimer = setTimeout(() => this.refill(), 30);
       this.refillTimer.unref();
     }
     w.ref();
