@@ -25,14 +25,14 @@ export function createTerminal(container: HTMLElement): PageTerminal {
     scrollback: 5000,
     theme: { background: '#1e1e1e' },
   });
-  const fit = new FitAddon();
+  const fitAddon = new FitAddon();
   const serialize = new SerializeAddon();
-  term.loadAddon(fit);
+  term.loadAddon(fitAddon);
   term.loadAddon(serialize);
   term.loadAddon(new WebLinksAddon());
   term.open(container);
-  fit.fit();
-  new ResizeObserver(() => fit.fit()).observe(container);
+  fitAddon.fit();
+  new ResizeObserver(() => fitAddon.fit()).observe(container);
   term.focus();
   return {
     term,
