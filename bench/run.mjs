@@ -13,6 +13,7 @@
 //   4. CPU-bound guest with fuel checks (rewritten module) vs the raw module
 //   5. spawn latency: cold, cached module, warm worker
 //   6. save and restore of a task with 64 MiB of memory (bench/snapshot-bench.mjs)
+//   7. the terminal in Chromium: seq 100000 into the playground's shell (bench/browser-bench.mjs)
 //   +  seccomp rows (bench/seccomp-bench.mjs), when that file exists
 // bench/snapshot-bench.mjs and bench/seccomp-bench.mjs, when present, export
 //   async function run(): Promise<Array<{ name, value, unit, runtime?, ratio?, target? }>>
@@ -430,6 +431,14 @@ async function main() {
     if (!existsSync(file)) return;
     for (const r of await (await import(pathToFileURL(file).href)).run()) {
       rows.push({ section: 'seccomp', what: r.name, runtime: r.runtime ?? 'wVisor', value: r.value, unit: r.unit,
+        ratio: r.ratio ?? '', target: r.target ?? '' });
+    }
+  });
+
+  await section('7 terminal', async () => {
+    const file = join(here, 'browser-bench.mjs');
+    for (const r of await (await import(pathToFileURL(file).href)).run()) {
+      rows.push({ section: '7 terminal', what: r.name, runtime: r.runtime ?? 'Chromium', value: r.value, unit: r.unit,
         ratio: r.ratio ?? '', target: r.target ?? '' });
     }
   });

@@ -417,8 +417,13 @@ export class Kernel {
     Atomics.notify(c.i32, W.State);
   }
 
+  /**
+   * The process group `pgid`, while any member is in the task set. Zombies
+   * count, as on Linux: a pipeline's first process may have exited (not yet
+   * reaped) when the shell spawns the next one into its group.
+   */
   findGroup(pgid: number): ProcessGroup | undefined {
-    for (const t of this.tasks.values()) if (t.alive && t.pgrp.pgid === pgid) return t.pgrp;
+    for (const t of this.tasks.values()) if (t !== this.init && t.pgrp.pgid === pgid) return t.pgrp;
     return undefined;
   }
 
