@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { SpawnError } from '../kernel/sandbox.js';
 import { compileProfile, FilterStack, ProfileError } from '../kernel/seccomp/index.js';
@@ -36,6 +37,15 @@ export async function run(o: RunOptions): Promise<number> {
   const sb = createNodeSandbox();
   sb.kernel.onLog = (m) => process.stderr.write(`${m}\n`);
   for (const [host, guest] of o.dirs) await mountHostDir(sb, host, guest);
+  // On a host terminal the guest gets the kernel's tty (isatty, line editing, ^C/^Z as signals to
+  // its foreground job, window size); a snapshot keeps to pipes (restore reattaches them).
+  if (process.stdin.isTTY && process.stdout.isTTY && !o.snapshot) {
+    try {
+      return await runOnTerminal(sb, bytes, o, seccomp);
+    } finally {
+      sb.shutdown();
+    }
+  }
   let p;
   try {
     p = await sb.spawn({
@@ -98,6 +108,47 @@ export async function run(o: RunOptions): Promise<number> {
   const info = await proc.exited;
   sb.shutdown();
   return info.shellCode;
+}
+
+/**
+ * Runs the module as the session leader of a kernel tty wired to the host's
+ * terminal in raw mode: keys go through wVisor's line discipline, its output
+ * (after OPOST/ONLCR) goes to the host's stdout, resizes become SIGWINCH.
+ */
+async function runOnTerminal(sb: ReturnType<typeof createNodeSandbox>, bytes: Uint8Array, o: RunOptions,
+  seccomp: FilterStack | undefined): Promise<number> {
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+  // The kernel's tty does the output processing (ONLCR), so the host terminal must pass bytes through:
+  // raw mode (Node keeps the host's OPOST and ONLCR on), then `stty -opost`. Should stty fail, "\r\n" is
+  // sent as "\n", which the host's ONLCR turns back into "\r\n".
+  let hostOnlcr = true;
+  const tty = sb.openTerminal({
+    cols: stdout.columns || 80, rows: stdout.rows || 24,
+    onOutput: (b) => writeHost(stdout, hostOnlcr ? Buffer.from(Buffer.from(b).toString('latin1').replace(/\r\n/g, '\n'), 'latin1') : b),
+  });
+  let p;
+  try {
+    p = await sb.spawn({ bytes, program: `host:${o.module}`, argv: [o.module.split('/').pop()!, ...o.args], env: o.env,
+      seccomp, terminal: tty });
+  } catch (e) {
+    if (e instanceof SpawnError) throw new UsageError(e.message.replace(/^[^:]*: /, `${o.module}: `));
+    throw e;
+  }
+  stdin.setRawMode(true);
+  hostOnlcr = spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] }).status !== 0;
+  const onData = (chunk: Buffer) => tty.input(chunk);
+  const onResize = () => tty.resize(stdout.columns || 80, stdout.rows || 24);
+  stdin.on('data', onData);
+  stdout.on('resize', onResize);
+  try {
+    return (await p.exited).shellCode;
+  } finally {
+    stdin.off('data', onData);
+    stdout.off('resize', onResize);
+    stdin.setRawMode(false);
+    stdin.pause();
+  }
 }
 
 function readHostFile(path: string, what: string): Uint8Array {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,5 +100,27 @@ describe('wvisor run --snapshot / wvisor restore', () => {
     const r = wvisor(['restore', join(tmp, 'broken.snap')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/corrupt/);
+  });
+});
+
+describe('wvisor run on a host terminal', () => {
+  const fixtures = join(__dirname, '../fixtures/pty');
+  const onPty = (script: string, argv: string[]) =>
+    execFileSync('/usr/bin/python3', [join(fixtures, script), ...argv], { encoding: 'utf8', timeout: 60_000 });
+
+  it('gives the guest the kernel tty: t_tty prints what it prints natively on a Linux pty', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wvisor-cli-tty-'));
+    execFileSync('gcc', ['-O2', '-D_GNU_SOURCE', `-I${join(__dirname, '../../guests/include')}`,
+      join(__dirname, '../../guests/src/t_tty.c'), '-o', join(dir, 't_tty')]);
+    const native = onPty('run.py', [join(dir, 't_tty'), 'info']);
+    expect(native).toContain('isatty(0): 1');
+    expect(onPty('run.py', [process.execPath, cli, 'run', join(bin, 't_tty.wasm'), 'info'])).toBe(native);
+  });
+
+  it('runs sh interactively: keys through the line discipline, ^C to the foreground job, exit status out', () => {
+    const out = onPty('shell-session.py', [process.execPath, cli, 'run', join(bin, 'sh.wasm')]);
+    expect(out).toContain('6\r\n');
+    expect(out).toContain('status 130');
+    expect(out.trimEnd().endsWith('[status 3]')).toBe(true);
   });
 });
