@@ -41,8 +41,6 @@ export const enum W {
    * wake a task blocked on a pipe ring when a signal or stop arrives.
    */
   WaitRing = 6,
-  /** Generation of the fd hints; bumped by the kernel whenever it rewrites them. */
-  HintGen = 7,
   /** Nanoseconds of CPU time (low, high 32 bits) the worker has spent running guest code. */
   CpuLo = 8,
   CpuHi = 9,
@@ -68,8 +66,6 @@ export const enum Internal {
   Checkpoint = -1,
   /** The guest trapped: payload is the trap message; args[0] the signal it maps to. */
   Trap = -2,
-  /** Snapshot data from an unwind: payload is JSON metadata; the memory follows by message. */
-  Unwound = -3,
   /** Send a signal to the calling task itself (SIGPIPE from a ring write). args[0]: signal. */
   RaiseSelf = -4,
   /** seccomp decided KILL_*: the process dies of SIGSYS. args[0]: the call number. */

@@ -433,15 +433,9 @@ export class Kernel {
   }
 
   /**
-   * The bytes of the program a spawn names: a path in the VFS, or a bare name
-   * looked up in /bin (with or without .wasm). Returns an errno when there is none.
+   * The program a spawn names: a path in the VFS, or a bare name looked up in
+   * /bin (with or without .wasm), with the path it was found at; an errno when there is none.
    */
-  programBytes(path: string, _caller: Task): Uint8Array | Errno {
-    const r = this.findProgram(path);
-    return typeof r === 'number' ? r : r.bytes;
-  }
-
-  /** programBytes with the VFS path it was found at. */
   findProgram(path: string): { path: string; bytes: Uint8Array } | Errno {
     const candidates = path.includes('/') ? [path] : [`/bin/${path}`, `/bin/${path}.wasm`];
     let err: Errno = Errno.NOENT;
@@ -535,7 +529,6 @@ export class Kernel {
     if (!c || fd < 0 || fd >= c.hints.length) return;
     const e = t.fds.get(fd);
     Atomics.store(c.hints, fd, e ? e.file.hint() : Hint.Kernel);
-    Atomics.add(c.i32, W.HintGen, 1);
   }
 
   /** Rewrites every fd hint of a task (new worker, restore, flags changed). */
@@ -544,7 +537,6 @@ export class Kernel {
     if (!c) return;
     c.hints.fill(0);
     for (const [fd, e] of t.fds.entries()) if (fd < c.hints.length) c.hints[fd] = e.file.hint();
-    Atomics.add(c.i32, W.HintGen, 1);
   }
 
   /** Re-derives one fd's hint after its description changed (fd_fdstat_set_flags). */

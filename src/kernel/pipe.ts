@@ -14,9 +14,8 @@ export class PipeAllocator {
   /** Monotonic inode numbers for pipes (st_ino). */
   private nextIno = 1n;
 
-  constructor(readonly arena: RingArena, private readonly now: () => bigint, private readonly pid0 = 0) {
+  constructor(readonly arena: RingArena, private readonly now: () => bigint) {
     for (let i = arena.slots - 1; i >= 1; i--) this.free.push(i);
-    void this.pid0;
   }
 
   /** A new pipe, or undefined when every ring is in use (ENFILE). */

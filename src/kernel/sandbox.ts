@@ -1,5 +1,4 @@
 import { Errno, errnoNames } from './abi/errno.js';
-import { signalNames } from './abi/signals.js';
 import { STREAM_RIGHTS } from './abi/wasi-types.js';
 import type { OpenFile } from './file.js';
 import { drain, feed } from './host-pipe.js';
@@ -355,4 +354,3 @@ function decode(chunks: Uint8Array[]): string {
   return chunks.map((c) => d.decode(c, { stream: true })).join('') + d.decode();
 }
 
-export { signalNames };

@@ -1,5 +1,5 @@
 import {
-  CallState, ChannelViews, Internal, Pending, PAYLOAD_SIZE, W,
+  CallState, ChannelViews, Internal, Pending, W,
 } from '../kernel/channel.js';
 
 /**
@@ -107,7 +107,6 @@ export class TaskChannel {
     return woke;
   }
 
-  static readonly payloadSize = PAYLOAD_SIZE;
 }
 
 export { Pending };
