@@ -8,17 +8,16 @@
 //
 // Toolchain (Debian): apt-get install clang lld wasi-libc libclang-rt-dev-wasm32
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeWasiSysroot, toolEnv, WASI_INCLUDE, WASI_LIB } from '../scripts/wasi-toolchain.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const benchGuestsDir = join(here, 'guests');
 export const benchWasmDir = join(here, 'wasm');
 const includeDir = resolve(here, '..', 'guests', 'include');
-const WASI_INCLUDE = '/usr/include/wasm32-wasi';
-const WASI_LIB = '/usr/lib/wasm32-wasi';
 const APT_HINT = 'install the toolchain with: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32';
 
 /** A build problem a person can fix; run.mjs and the CLI print its message alone. */
@@ -27,22 +26,6 @@ export class BenchBuildError extends Error {
     super(message);
     this.name = 'BenchBuildError';
   }
-}
-
-/** A sysroot holding only wasi-libc (clang looks in <sysroot>/{include,lib}/wasm32-wasi). */
-function makeSysroot() {
-  const sysroot = join(tmpdir(), 'wvisor-bench-sysroot');
-  for (const [kind, target] of [['include', WASI_INCLUDE], ['lib', WASI_LIB]]) {
-    const link = join(sysroot, kind, 'wasm32-wasi');
-    mkdirSync(dirname(link), { recursive: true });
-    let ok = false;
-    try { ok = lstatSync(link).isSymbolicLink() && readlinkSync(link) === target; } catch { /* absent */ }
-    if (!ok) {
-      rmSync(link, { recursive: true, force: true });
-      symlinkSync(target, link);
-    }
-  }
-  return sysroot;
 }
 
 /** The bench guest names (NAME for each bench/guests/NAME.c). */
@@ -60,14 +43,12 @@ export function buildBenchGuests({ onlyMissing = false } = {}) {
   if (!existsSync(join(WASI_INCLUDE, 'stdio.h')) || !existsSync(join(WASI_LIB, 'libc.a'))) {
     throw new BenchBuildError(`wasi-libc not found in ${WASI_INCLUDE} and ${WASI_LIB}; ${APT_HINT}`);
   }
-  const sysroot = makeSysroot();
+  const sysroot = makeWasiSysroot(join(tmpdir(), 'wvisor-bench-sysroot'));
   mkdirSync(benchWasmDir, { recursive: true });
   for (const name of names) {
     const args = ['--target=wasm32-wasi', `--sysroot=${sysroot}`, '-O2', '-g0', '-Wall', '-Werror',
       '-I', includeDir, join(benchGuestsDir, `${name}.c`), '-o', join(benchWasmDir, `${name}.wasm`)];
-    // Without node_modules/.bin on PATH: clang would run binaryen's wasm-opt from there after linking.
-    const env = { ...process.env, PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules')).join(':') };
-    const r = spawnSync('clang', args, { encoding: 'utf8', env });
+    const r = spawnSync('clang', args, { encoding: 'utf8', env: toolEnv });
     if (r.error) {
       throw new BenchBuildError(r.error.code === 'ENOENT' ? `clang not found; ${APT_HINT}` : String(r.error));
     }

@@ -17,12 +17,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync,
-  lstatSync, readlinkSync,
+  existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeWasiSysroot, toolEnv, WASI_INCLUDE, WASI_LIB } from './wasi-toolchain.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'guests', 'src');
@@ -32,8 +32,6 @@ const sysroot = join(buildDir, 'sysroot');
 const nativeDir = join(buildDir, 'native');
 const committedBin = join(root, 'public', 'bin');
 
-const WASI_INCLUDE = '/usr/include/wasm32-wasi';
-const WASI_LIB = '/usr/lib/wasm32-wasi';
 const APT_HINT = 'install the toolchain with: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32';
 
 /** A build problem a person can fix; printed as one line, no stack trace. */
@@ -44,15 +42,6 @@ class GuestBuildError extends Error {
   }
 }
 
-/**
- * The environment tools run in: PATH without node_modules/.bin, because clang
- * runs any `wasm-opt` it finds on PATH after linking, and npm puts binaryen's
- * there under `npm run` — the output would then depend on how the build was started.
- */
-const toolEnv = {
-  ...process.env,
-  PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules')).join(':'),
-};
 
 function run(cmd, args, what) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: toolEnv });
@@ -80,21 +69,6 @@ function checkToolchain() {
     if (!file || !existsSync(file)) missing.push(`the wasm32 builtins ${file ?? ''} (apt package libclang-rt-dev-wasm32)`);
   }
   if (missing.length) throw new GuestBuildError(`missing ${missing.join(', ')}; ${APT_HINT}`);
-}
-
-/** Makes guests/build/sysroot with only wasi-libc in it, so host headers cannot leak in.
- * clang's WebAssembly driver searches <sysroot>/include/<triple> and <sysroot>/lib/<triple>. */
-function makeSysroot() {
-  for (const [kind, target] of [['include', WASI_INCLUDE], ['lib', WASI_LIB]]) {
-    const link = join(sysroot, kind, 'wasm32-wasi');
-    mkdirSync(dirname(link), { recursive: true });
-    let ok = false;
-    try { ok = lstatSync(link).isSymbolicLink() && readlinkSync(link) === target; } catch { /* absent */ }
-    if (!ok) {
-      rmSync(link, { recursive: true, force: true });
-      symlinkSync(target, link);
-    }
-  }
 }
 
 /** Reads the `@desc`, `@wasm-flags`, `@native-flags` tags from a source's leading comment. */
@@ -169,7 +143,7 @@ async function loadRewriter() {
 /** Builds every program into outDir (orig/NAME.wasm, NAME.wasm, manifest.json). */
 async function buildAll(outDir, { native }) {
   checkToolchain();
-  makeSysroot();
+  makeWasiSysroot(sysroot);
   const rewriteModule = await loadRewriter();
   const programs = listPrograms();
   mkdirSync(join(outDir, 'orig'), { recursive: true });

@@ -43,25 +43,8 @@ function terminal(cols = 80, rows = 24): { sb: Sandbox; tty: Tty; screen: () => 
   return { sb, tty, screen: () => out };
 }
 
-/** Runs the native build of t_tty on a Linux pty (its session's controlling terminal, `stty sane`, 40x100). */
-const PTY_RUN = String.raw`
-import os, pty, subprocess, sys
-pid, m = pty.fork()
-if pid == 0:
-    subprocess.run(['stty', 'sane', 'rows', '40', 'cols', '100'])
-    os.execv(sys.argv[1], sys.argv[1:])
-out = b''
-while True:
-    try:
-        b = os.read(m, 65536)
-    except OSError:
-        break
-    if not b:
-        break
-    out += b
-os.waitpid(pid, 0)
-sys.stdout.write(out.decode())
-`;
+/** Runs a command on a Linux pty: its session's controlling terminal, `stty sane`, 40x100. */
+const PTY_RUN = join(__dirname, '../fixtures/pty/run.py');
 
 let nativeDir: string | undefined;
 afterAll(() => { if (nativeDir) rmSync(nativeDir, { recursive: true, force: true }); });
@@ -72,7 +55,9 @@ function onLinux(args: string[]): string {
     nativeDir = mkdtempSync(join(tmpdir(), 'wvisor-tty-'));
     execFileSync('gcc', ['-O2', '-D_GNU_SOURCE', '-Iguests/include', 'guests/src/t_tty.c', '-o', join(nativeDir, 't_tty')]);
   }
-  return execFileSync('python3', ['-c', PTY_RUN, join(nativeDir, 't_tty'), ...args], { encoding: 'utf8' });
+  // run.py ends with the command's "[status N]" line: the screen is what comes before it.
+  return execFileSync('/usr/bin/python3', [PTY_RUN, join(nativeDir, 't_tty'), ...args], { encoding: 'utf8' })
+    .replace(/\[status -?\d+\]\n$/, '');
 }
 
 describe('t_tty on wVisor\'s terminal vs on a Linux pty', () => {
