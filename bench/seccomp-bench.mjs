@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const DOCKER = fileURLToPath(new URL('../../shared/seccomp/docker-default.json', import.meta.url));
+const DOCKER = fileURLToPath(new URL('../profiles/seccomp/docker-default.json', import.meta.url));
 
 function timeNs(fn, iters) {
   for (let i = 0; i < iters / 10; i++) fn(i); // warm up

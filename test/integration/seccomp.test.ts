@@ -95,7 +95,7 @@ describe('profiles on tasks', () => {
 
 describe('wvisor run --seccomp', () => {
   it('runs programs under the Docker default profile', () => {
-    const r = spawnSync(process.execPath, [cli, 'run', '--seccomp', join(root, '../shared/seccomp/docker-default.json'),
+    const r = spawnSync(process.execPath, [cli, 'run', '--seccomp', join(root, 'profiles/seccomp/docker-default.json'),
       join(root, 'public/bin/wc.wasm'), '-c'], { input: 'hello\n', encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe('6');
