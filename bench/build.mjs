@@ -12,7 +12,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeWasiSysroot, toolEnv, WASI_INCLUDE, WASI_LIB } from '../scripts/wasi-toolchain.mjs';
+import { makeWasiSysroot, toolEnv } from '../scripts/wasi-toolchain.mjs';
+import { wasiToolchainProblem } from '../scripts/wasi-toolchain-check.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const benchGuestsDir = join(here, 'guests');
@@ -22,9 +23,10 @@ const APT_HINT = 'install the toolchain with: apt-get install clang lld wasi-lib
 
 /** A build problem a person can fix; run.mjs and the CLI print its message alone. */
 export class BenchBuildError extends Error {
-  constructor(message) {
+  constructor(message, exitCode = 1) {
     super(message);
     this.name = 'BenchBuildError';
+    this.exitCode = exitCode;
   }
 }
 
@@ -40,9 +42,8 @@ export function benchGuestNames() {
 export function buildBenchGuests({ onlyMissing = false } = {}) {
   const names = benchGuestNames().filter((n) => !onlyMissing || !existsSync(join(benchWasmDir, `${n}.wasm`)));
   if (names.length === 0) return [];
-  if (!existsSync(join(WASI_INCLUDE, 'stdio.h')) || !existsSync(join(WASI_LIB, 'libc.a'))) {
-    throw new BenchBuildError(`wasi-libc not found in ${WASI_INCLUDE} and ${WASI_LIB}; ${APT_HINT}`);
-  }
+  const problem = wasiToolchainProblem();
+  if (problem) throw new BenchBuildError(problem, 2);
   const sysroot = makeWasiSysroot(join(tmpdir(), 'wvisor-bench-sysroot'));
   mkdirSync(benchWasmDir, { recursive: true });
   for (const name of names) {
@@ -64,6 +65,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   } catch (e) {
     if (!(e instanceof BenchBuildError)) throw e;
     console.error(`bench/build.mjs: ${e.message}`);
-    process.exit(1);
+    process.exit(e.exitCode);
   }
 }

@@ -22,7 +22,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { makeWasiSysroot, toolEnv, WASI_INCLUDE, WASI_LIB } from './wasi-toolchain.mjs';
+import { makeWasiSysroot, toolEnv } from './wasi-toolchain.mjs';
+import { WASI_TOOLCHAIN_PACKAGES, wasiToolchainProblem } from './wasi-toolchain-check.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'guests', 'src');
@@ -32,13 +33,12 @@ const sysroot = join(buildDir, 'sysroot');
 const nativeDir = join(buildDir, 'native');
 const committedBin = join(root, 'public', 'bin');
 
-const APT_HINT = 'install the toolchain with: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32';
-
 /** A build problem a person can fix; printed as one line, no stack trace. */
 class GuestBuildError extends Error {
-  constructor(message) {
+  constructor(message, exitCode = 1) {
     super(message);
     this.name = 'GuestBuildError';
+    this.exitCode = exitCode;
   }
 }
 
@@ -46,7 +46,9 @@ class GuestBuildError extends Error {
 function run(cmd, args, what) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: toolEnv });
   if (r.error) {
-    if (r.error.code === 'ENOENT') throw new GuestBuildError(`${cmd} not found: ${APT_HINT}`);
+    if (r.error.code === 'ENOENT') {
+      throw new GuestBuildError(`${cmd} not found; install it with: apt-get install ${cmd === 'gcc' ? 'gcc' : WASI_TOOLCHAIN_PACKAGES}`, 2);
+    }
     throw r.error;
   }
   if (r.status !== 0) {
@@ -55,20 +57,10 @@ function run(cmd, args, what) {
   return r;
 }
 
-/** Checks that clang, wasm-ld, wasi-libc and the wasm32 builtins are present. */
+/** Checks that clang, wasm-ld, wasi-libc and the wasm32 builtins are present (exit code 2 if not). */
 function checkToolchain() {
-  const missing = [];
-  if (spawnSync('clang', ['--version']).error) missing.push('clang');
-  if (spawnSync('wasm-ld', ['--version']).error) missing.push('wasm-ld (apt package lld)');
-  if (!existsSync(join(WASI_INCLUDE, 'stdio.h')) || !existsSync(join(WASI_LIB, 'libc.a'))) {
-    missing.push(`wasi-libc (${WASI_INCLUDE}, ${WASI_LIB})`);
-  }
-  if (missing.length === 0) {
-    const rt = spawnSync('clang', ['--target=wasm32-wasi', '-print-libgcc-file-name'], { encoding: 'utf8' });
-    const file = rt.stdout?.trim();
-    if (!file || !existsSync(file)) missing.push(`the wasm32 builtins ${file ?? ''} (apt package libclang-rt-dev-wasm32)`);
-  }
-  if (missing.length) throw new GuestBuildError(`missing ${missing.join(', ')}; ${APT_HINT}`);
+  const problem = wasiToolchainProblem();
+  if (problem) throw new GuestBuildError(problem, 2);
 }
 
 /** Reads the `@desc`, `@wasm-flags`, `@native-flags` tags from a source's leading comment. */
@@ -233,7 +225,7 @@ async function main() {
 main().then((code) => { process.exitCode = code; }, (e) => {
   if (e instanceof GuestBuildError) {
     console.error(`build-guests: ${e.message}`);
-    process.exitCode = 1;
+    process.exitCode = e.exitCode;
   } else {
     throw e;
   }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireWasiToolchain } from '../../../test/fixtures/toolchain.js';
 import { Errno } from '../abi/errno.js';
 import { createStandardTree } from './standard-tree.js';
 import { OFlags } from './types.js';
@@ -50,6 +51,7 @@ describe('confinement compared with node:wasi', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(join(tmpdir(), 'wvisor-nodewasi-'));
     fs.writeFileSync(join(dir, 'conf.c'), PROGRAM);
+    requireWasiToolchain();
     execFileSync('clang', ['--target=wasm32-wasi', '-O1', '-o', join(dir, 'conf.wasm'), join(dir, 'conf.c')]);
     wasm = fs.readFileSync(join(dir, 'conf.wasm'));
     const sb = join(dir, 'sandbox');
