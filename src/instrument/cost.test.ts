@@ -5,8 +5,8 @@ import { buildFixture } from '../../test/fixtures/instrument/build.js';
 import { MiniWasi, ProcExit } from '../../test/fixtures/instrument/mini-wasi.js';
 import { runGuest } from '../../test/fixtures/instrument/run-guest.js';
 
-// What instrumentation costs on this machine (DESIGN.md, "The module pipeline
-// and what instrumentation buys"). Prints the numbers; asserts only that every
+// What instrumentation costs on this machine (docs/ARCHITECTURE.md, "The module
+// pipeline"). Prints the numbers; asserts only that every
 // variant computes the same output, so it can fail but never flakes on timing.
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;

@@ -1,6 +1,6 @@
 /**
  * Fuel checks: the rewrite that lets the kernel stop or signal a task that
- * never makes a syscall (DESIGN.md, "The module pipeline").
+ * never makes a syscall (docs/ARCHITECTURE.md, "The module pipeline").
  *
  * At every loop header, and at the entry of every function that can recurse,
  * the rewriter inserts

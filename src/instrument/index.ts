@@ -1,6 +1,6 @@
 /**
- * The module pipeline's rewriting step (DESIGN.md, "The module pipeline and
- * what instrumentation buys"): takes a wasm32-wasi module and returns one that
+ * The module pipeline's rewriting step (docs/ARCHITECTURE.md, "The module
+ * pipeline"): takes a wasm32-wasi module and returns one that
  *   - exports every mutable global as `wvisor_g<index>` (snapshots read and write them),
  *   - checks fuel at every loop header and at the entry of every non-leaf
  *     function, calling the import `wvisor_rt.preempt` when it runs out (fuel.ts),

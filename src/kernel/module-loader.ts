@@ -22,7 +22,7 @@ export interface LoadedModule {
 export const RUNTIME_MODULE = 'wvisor_rt';
 
 /**
- * The module pipeline (DESIGN.md): bytes → hash → rewrite if needed → compile →
+ * The module pipeline (docs/ARCHITECTURE.md, "The module pipeline"): bytes → hash → rewrite if needed → compile →
  * cache by hash, so every task running a program shares one compiled module.
  * Checks imports up front: a module needing an import nobody provides is
  * refused with a message naming it, instead of failing inside a worker.

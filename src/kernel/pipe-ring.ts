@@ -2,7 +2,7 @@
  * The data plane of pipes: single-copy ring buffers in one shared arena that
  * every task worker and the kernel map. Both ends read and write a ring
  * directly with Atomics; the kernel is involved only to block, to wake, and for
- * EOF/EPIPE/signals (DESIGN.md, "The syscall path").
+ * EOF/EPIPE/signals (docs/ARCHITECTURE.md, "The syscall path").
  *
  * A ring survives a killed end (SIGKILL is worker.terminate(), at any
  * instruction): a writer publishes with one atomic store of `tail` after the

@@ -36,7 +36,7 @@ const RUN = -1;
 
 /**
  * The gate every guest syscall passes through in its worker, in Linux's order
- * (DESIGN.md, "The syscall path"): rewind bookkeeping after a restore; a stop
+ * (docs/ARCHITECTURE.md, "The syscall path"): rewind bookkeeping after a restore; a stop
  * or snapshot the kernel asked for; seccomp (the task's filter copy, evaluated
  * here as Linux evaluates it in the calling task); then the stub (fast path or
  * kernel); a call the kernel answered RESTART unwinds for a snapshot.

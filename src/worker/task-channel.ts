@@ -65,8 +65,8 @@ export class TaskChannel {
     Atomics.store(i32, W.State, CallState.Posted);
     Atomics.add(this.door, 0, 1);
     Atomics.notify(this.door, 0);
-    // A short spin catches a kernel that answers at once (DESIGN.md: waking a
-    // sleeping thread costs ~45 µs); then sleep.
+    // A short spin catches a kernel that answers at once (docs/ARCHITECTURE.md, "The syscall
+    // path": waking a sleeping thread costs ~30 µs); then sleep.
     for (let i = 0; i < 2000; i++) {
       if (Atomics.load(i32, W.State) === CallState.Done) break;
     }

@@ -13,8 +13,8 @@
  * - clock ids 0..3 (REALTIME, MONOTONIC, PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID in both);
  * - wait4's options (WNOHANG 1, WUNTRACED 2, WCONTINUED 8 in wvisor.h as in Linux);
  * - ptrace requests, prctl options, seccomp operations and sigprocmask's `how`:
- *   the wVisor ABI takes Linux's numbers for these (DESIGN.md: "ptrace requests
- *   as in ptrace(2)", "seccomp as in seccomp(2)").
+ *   the wVisor ABI takes Linux's numbers for these (docs/ARCHITECTURE.md,
+ *   "Numbers guests see").
  * Not mapped on purpose: open flags (O_* differ from WASI oflags), AT_* flags
  * (differ from WASI lookupflags), fadvise advice (WASI orders RANDOM and
  * SEQUENTIAL the other way), shutdown's how (WASI uses bit flags), ioctl

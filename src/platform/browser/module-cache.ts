@@ -2,7 +2,7 @@ import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { REWRITE_VERSION } from '../../instrument/contract.js';
 
 /**
- * The browser's half of the module pipeline (DESIGN.md): a module a person
+ * The browser's half of the module pipeline (docs/ARCHITECTURE.md, "The module pipeline"): a module a person
  * brings is rewritten with binaryen — loaded lazily, here in the kernel
  * worker, never on the page's start-up path — and the result is cached in
  * IndexedDB by the original's hash, the rewrite's version and the memory
