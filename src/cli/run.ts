@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { SpawnError } from '../kernel/sandbox.js';
+import { type ProcessSpec, SpawnError } from '../kernel/sandbox.js';
 import { compileProfile, FilterStack, ProfileError } from '../kernel/seccomp/index.js';
 import { SnapshotError } from '../kernel/snapshot/capture.js';
 import { createNodeSandbox } from '../platform/node/node-sandbox.js';
-import { type RunOptions, UsageError } from './args.js';
-import { saveSnapshot } from './snapshot.js';
+import { Errno, errnoNames } from '../kernel/abi/errno.js';
+import { FileType, type Vfs, VfsSetupError } from '../kernel/vfs/index.js';
+import { type Preopen, type RunOptions, UsageError } from './args.js';
+import { type HostDirRecord, saveSnapshot } from './snapshot.js';
 
 /** Host signals the CLI passes on to the guest, as the same signals. */
 const forwarded: Array<[NodeJS.Signals, number]> = [
@@ -36,12 +38,12 @@ export async function run(o: RunOptions): Promise<number> {
   }
   const sb = createNodeSandbox();
   sb.kernel.onLog = (m) => process.stderr.write(`${m}\n`);
-  for (const [host, guest] of o.dirs) await mountHostDir(sb, host, guest);
+  const { preopens, hostDirs } = await setUpPreopens(sb, o.preopens);
   // On a host terminal the guest gets the kernel's tty (isatty, line editing, ^C/^Z as signals to
   // its foreground job, window size); a snapshot keeps to pipes (restore reattaches them).
   if (process.stdin.isTTY && process.stdout.isTTY && !o.snapshot) {
     try {
-      return await runOnTerminal(sb, bytes, o, seccomp);
+      return await runOnTerminal(sb, bytes, o, seccomp, preopens);
     } finally {
       sb.shutdown();
     }
@@ -53,6 +55,7 @@ export async function run(o: RunOptions): Promise<number> {
       program: `host:${o.module}`,
       argv: [o.module.split('/').pop()!, ...o.args],
       env: o.env,
+      preopens,
       keepStdinOpen: true,
       seccomp,
       snapshotAtSyscall: o.snapshotAtSyscall,
@@ -79,7 +82,7 @@ export async function run(o: RunOptions): Promise<number> {
     const file = o.snapshot;
     const save = async (): Promise<number> => {
       try {
-        const size = await saveSnapshot(sb.kernel, file, proc.pid, () => proc.flushOutput());
+        const size = await saveSnapshot(sb.kernel, file, proc.pid, () => proc.flushOutput(), hostDirs);
         process.stderr.write(`wvisor: saved ${size} bytes to ${file}; continue with: wvisor restore ${file}\n`);
         return 0;
       } catch (e) {
@@ -116,7 +119,7 @@ export async function run(o: RunOptions): Promise<number> {
  * (after OPOST/ONLCR) goes to the host's stdout, resizes become SIGWINCH.
  */
 async function runOnTerminal(sb: ReturnType<typeof createNodeSandbox>, bytes: Uint8Array, o: RunOptions,
-  seccomp: FilterStack | undefined): Promise<number> {
+  seccomp: FilterStack | undefined, preopens: ProcessSpec['preopens']): Promise<number> {
   const stdin = process.stdin;
   const stdout = process.stdout;
   // The kernel's tty does the output processing (ONLCR), so the host terminal must pass bytes through:
@@ -130,7 +133,7 @@ async function runOnTerminal(sb: ReturnType<typeof createNodeSandbox>, bytes: Ui
   let p;
   try {
     p = await sb.spawn({ bytes, program: `host:${o.module}`, argv: [o.module.split('/').pop()!, ...o.args], env: o.env,
-      seccomp, terminal: tty });
+      preopens, seccomp, terminal: tty });
   } catch (e) {
     if (e instanceof SpawnError) throw new UsageError(e.message.replace(/^[^:]*: /, `${o.module}: `));
     throw e;
@@ -161,17 +164,97 @@ function readHostFile(path: string, what: string): Uint8Array {
   }
 }
 
-async function mountHostDir(sb: ReturnType<typeof createNodeSandbox>, host: string, guest: string): Promise<void> {
+/** Where host directories are mounted in wVisor's tree (created when needed) when their guest name cannot be their place there. */
+const HOST_MOUNTS = '/.wvisor/dirs';
+
+/**
+ * Mounts each `--dir` and resolves each `--vfs`, in the order given, into the
+ * preopens the guest gets at fds 3, 4, ... (prestat names exactly as given;
+ * none at all without flags, as wasmtime). wVisor's own tree (/bin, /dev,
+ * /tmp, ...) stays the VFS root, so the kernel still finds the bundled
+ * programs for spawn whatever the guest's directories are. A host directory
+ * is also mounted in that tree at its guest path when that path is an
+ * absolute place in wVisor's own tree that is new or an empty directory
+ * (`--dir H::/data` at /data: a spawn of /data/prog.wasm finds it, `--vfs /`
+ * shows it there); otherwise ("/", ".", a name inside another host directory,
+ * over /bin or /dev) at HOST_MOUNTS/N, so no mount point is ever created
+ * inside a host directory. A guest path is what wasi-libc matches it as: its
+ * leading "/" and "./" stripped.
+ */
+async function setUpPreopens(sb: ReturnType<typeof createNodeSandbox>, list: Preopen[]): Promise<{
+  preopens: Array<{ path: string; name: string }>; hostDirs: HostDirRecord[];
+}> {
+  const preopens: Array<{ path: string; name: string }> = [];
+  const hostDirs: HostDirRecord[] = [];
+  if (list.length === 0) return { preopens, hostDirs };
   const { HostFs } = await import('../platform/node/host-fs.js');
   const vfs = sb.kernel.vfs;
-  const abs = guest.startsWith('/') ? guest : `/${guest}`;
-  const parts = abs.split('/').filter(Boolean);
-  for (let i = 1; i <= parts.length; i++) vfs.mkdir(vfs.root, '/' + parts.slice(0, i).join('/'));
-  try {
-    vfs.mount(abs, new HostFs(host));
-  } catch (e) {
-    throw new UsageError(`--dir ${host}::${guest}: ${(e as Error).message}`);
+  const flag = (p: Preopen) => `${p.kind === 'host' ? '--dir' : '--vfs'} ${p.source}${p.guest === p.source ? '' : `::${p.guest}`}`;
+  const kernelPaths: string[] = [];
+  for (const p of list) {
+    if (p.kind !== 'host') { kernelPaths.push(p.source); continue; }
+    let backend;
+    try {
+      backend = new HostFs(p.source);
+    } catch (e) {
+      if (e instanceof VfsSetupError) throw new UsageError(`${flag(p)}: ${e.message}`);
+      throw e;
+    }
+    const path = placeInTree(vfs, p.guest) ?? `${HOST_MOUNTS}/${hostDirs.length}`;
+    if (path.startsWith(`${HOST_MOUNTS}/`)) {
+      for (const d of ['/.wvisor', HOST_MOUNTS, path]) {
+        const e = vfs.mkdir(vfs.root, d);
+        if (e !== Errno.SUCCESS && e !== Errno.EXIST) {
+          throw new UsageError(`${flag(p)}: cannot create ${d} in wVisor's tree: ${errnoNames[e]}`);
+        }
+      }
+    }
+    let mount: number;
+    try {
+      mount = vfs.mount(path, backend);
+    } catch (e) {
+      if (e instanceof VfsSetupError) throw new UsageError(`${flag(p)}: ${e.message}`);
+      throw e;
+    }
+    hostDirs.push({ mount, host: backend.hostRoot, flag: flag(p) });
+    kernelPaths.push(path);
   }
+  for (const [i, p] of list.entries()) {
+    const h = vfs.resolve(vfs.root, kernelPaths[i]);
+    if (typeof h === 'number' || vfs.fileType(h) !== FileType.DIRECTORY) {
+      throw new UsageError(`${flag(p)}: wVisor's tree has no directory ${p.source} (it has /bin, /dev, /etc, /home, /tmp)`);
+    }
+    preopens.push({ path: kernelPaths[i], name: p.guest });
+  }
+  return { preopens, hostDirs };
+}
+
+/**
+ * The absolute path in wVisor's tree for a host directory the guest calls
+ * `guest`, or null when it must go under HOST_MOUNTS: its directories are
+ * created in the tree's own (memory) filesystem, never in a mounted one.
+ */
+function placeInTree(vfs: Vfs, guest: string): string | null {
+  const comps = guest.split('/').filter((c) => c !== '' && c !== '.');
+  // /.wvisor is HOST_MOUNTS' own: never a host directory, so nothing is ever created inside one there.
+  if (comps.length === 0 || comps.includes('..') || comps[0] === '.wvisor') return null;
+  let path = '';
+  let created = false;
+  for (const c of comps) {
+    path += `/${c}`;
+    const h = vfs.resolve(vfs.root, path, false);
+    if (typeof h === 'number') {
+      if (h !== Errno.NOENT || vfs.mkdir(vfs.root, path) !== Errno.SUCCESS) return null;
+      created = true;
+      continue;
+    }
+    if (h.mount !== vfs.root.mount || vfs.fileType(h) !== FileType.DIRECTORY) return null;
+  }
+  if (created) return path;
+  const h = vfs.resolve(vfs.root, path, false);
+  if (typeof h === 'number') return null;
+  const entries = vfs.readdir(h);
+  return typeof entries !== 'number' && entries.every((d) => d.name === '.' || d.name === '..') ? path : null;
 }
 
 function writeHost(stream: NodeJS.WriteStream, b: Uint8Array): Promise<void> | void {

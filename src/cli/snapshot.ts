@@ -5,6 +5,7 @@ import { Sandbox } from '../kernel/sandbox.js';
 import { captureKernel, SnapshotError } from '../kernel/snapshot/capture.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotCodec, type SnapshotFile } from '../kernel/snapshot/format.js';
 import { restoreKernel } from '../kernel/snapshot/restore.js';
+import { HostFs } from '../platform/node/host-fs.js';
 import { NodePlatform } from '../platform/node/node-platform.js';
 import { UsageError } from './args.js';
 
@@ -16,19 +17,30 @@ export const nodeCodec: SnapshotCodec = {
   gunzip: async (b) => gunzipSync(b),
 };
 
+/** A host directory mounted by `wvisor run --dir`: a snapshot saves its mount by id only, restore mounts `host` there again. */
+export interface HostDirRecord {
+  /** The VFS mount id (stable across save and load). */
+  mount: number;
+  /** Absolute host path. */
+  host: string;
+  /** The flag that mounted it, for messages. */
+  flag: string;
+}
+
 /**
  * Saves every task of the kernel to `path` (the tasks are parked as images
  * and the kernel should then be shut down). `main` is the pid the CLI attaches
- * its stdio to after a restore.
+ * its stdio to after a restore; `dirs` are the host directories mounted.
  */
-export async function saveSnapshot(k: Kernel, path: string, main: number, onParked?: () => void): Promise<number> {
+export async function saveSnapshot(k: Kernel, path: string, main: number, onParked?: () => void,
+  dirs: HostDirRecord[] = []): Promise<number> {
   const state = await captureKernel(k, undefined, onParked);
   const modules: SnapshotFile['modules'] = {};
   for (const t of k.tasks.values()) {
     if (t === k.init || !t.moduleHash) continue;
     modules[t.moduleHash] = { path: t.program, where: t.program.startsWith('host:') ? 'host' : 'vfs' };
   }
-  const bytes = await encodeSnapshot({ writer: `wvisor ${version}`, takenAt: Date.now(), state, modules, host: { main } },
+  const bytes = await encodeSnapshot({ writer: `wvisor ${version}`, takenAt: Date.now(), state, modules, host: { main, dirs } },
     nodeCodec);
   try {
     writeFileSync(path, bytes);
@@ -55,7 +67,13 @@ export async function restore(path: string): Promise<number> {
     throw e;
   }
   const platform = new NodePlatform();
+  let remounted = false;
   const kernel = await restoreKernel(platform, file.state, async (hash, k) => {
+    // Called first after the filesystem is loaded and before any task runs: mount the host directories again.
+    if (!remounted) {
+      remounted = true;
+      remountHostDirs(k, file.host.dirs);
+    }
     const where = file.modules[hash];
     if (!where) throw new SnapshotError(`the snapshot names module ${hash.slice(0, 12)}… but not where it came from`);
     let mbytes: Uint8Array;
@@ -98,4 +116,22 @@ export async function restore(path: string): Promise<number> {
   const info = await proc.exited;
   sb.shutdown();
   return info.shellCode;
+}
+
+/** Attaches the host directories a snapshot's VFS waits for (SnapshotError, one line, when one is gone). */
+function remountHostDirs(k: Kernel, saved: unknown): void {
+  const dirs = Array.isArray(saved) ? saved as HostDirRecord[] : [];
+  for (const m of k.vfs.pendingMounts()) {
+    const d = dirs.find((r) => r.mount === m.id);
+    if (m.kind !== 'host' || !d) {
+      throw new SnapshotError(`the snapshot's ${m.path} was a ${m.kind} mount that this restore cannot attach`);
+    }
+    let fs: HostFs;
+    try {
+      fs = new HostFs(d.host);
+    } catch (e) {
+      throw new SnapshotError(`${d.flag}: ${(e as Error).message}; put it back to restore`);
+    }
+    k.vfs.remount(m.id, fs);
+  }
 }

@@ -466,7 +466,12 @@ export class Kernel {
     }
   }
 
-  /** An fd entry for a preopened directory (fd 3 = "/" for every host-started task). */
+  /**
+   * An fd entry for a preopened directory: the VFS directory at `path`, which
+   * fd_prestat_dir_name reports as `name` (the Sandbox puts its spec's preopens
+   * at fds 3, 4, ...). Paths resolved from it are confined to it unless it is
+   * the VFS root (vfs.ts, ResolveOptions.confine).
+   */
   preopen(path: string, name = path): { file: OpenFile; rightsBase: bigint; rightsInheriting: bigint; preopen: string } | Errno {
     const h: NodeHandle | Errno = this.vfs.open(this.vfs.root, path, { oflags: 2 /* DIRECTORY */ });
     if (typeof h === 'number') return h;

@@ -48,6 +48,13 @@ export interface ProcessSpec {
   keepStdinOpen?: boolean;
   /** seccomp filters installed before the first call (no_new_privs is set with them). */
   seccomp?: FilterStack;
+  /**
+   * Directories preopened for the process, in order at fds 3, 4, ...: `path`
+   * in the VFS, reported to the guest (fd_prestat_dir_name) as `name`. Default:
+   * the VFS root as "/". An empty list preopens nothing (fd 3 is closed, as
+   * under wasmtime without --dir). Children it spawns get the same preopens.
+   */
+  preopens?: ReadonlyArray<{ path: string; name: string }>;
   /** Unwind for a snapshot before this many calls (deterministic snapshots for tests). */
   snapshotAtSyscall?: number;
   /**
@@ -166,7 +173,7 @@ export class Sandbox {
     return this.kernel.ttys.get(name);
   }
 
-  /** Starts a program with stdin/stdout/stderr as pipes to the host (or on a terminal) and "/" preopened at fd 3. */
+  /** Starts a program with stdin/stdout/stderr as pipes to the host (or on a terminal) and its preopens (default "/") from fd 3. */
   async spawn(spec: ProcessSpec): Promise<HostProcess> {
     const k = this.kernel;
     if (spec.argv.length === 0) throw new SpawnError('no program given: argv is empty');
@@ -193,8 +200,12 @@ export class Sandbox {
     const entry = (file: OpenFile) => ({ file, rightsBase: rights, rightsInheriting: 0n });
     const fds = new Map<number, ReturnType<typeof entry> & { preopen?: string }>(
       [[0, entry(stdin[0])], [1, entry(stdout[1])], [2, entry(stderr[1])]]);
-    const root = k.preopen('/');
-    if (typeof root !== 'number') fds.set(3, root);
+    try {
+      this.addPreopens(fds, spec);
+    } catch (e) {
+      for (const [r, w] of ends as Array<[PipeEnd, PipeEnd]>) { r.release(); w.release(); }
+      throw e;
+    }
     let t: Task | Errno;
     try {
       t = await k.spawn({ bytes, program, argv: spec.argv, env: spec.env ?? [], fds, newSession: true, seccomp: spec.seccomp,
@@ -234,8 +245,7 @@ export class Sandbox {
     const rights = BigInt(STREAM_RIGHTS);
     const fds = new Map<number, { file: OpenFile; rightsBase: bigint; rightsInheriting: bigint; preopen?: string }>(
       [0, 1, 2].map((fd) => [fd, { file, rightsBase: rights, rightsInheriting: 0n }]));
-    const root = k.preopen('/');
-    if (typeof root !== 'number') fds.set(3, root);
+    this.addPreopens(fds, spec);
     let t: Task | Errno;
     try {
       t = await k.spawn({ bytes: found.bytes, program: found.program, argv: spec.argv, env: spec.env ?? [], fds,
@@ -251,6 +261,25 @@ export class Sandbox {
     }
     // What the process wrote before it ended is in the output ring: hand it to the host first.
     return new HostProcess(t, null, t.exited.then((status) => { tty.drainRing(); return decodeStatus(status); }));
+  }
+
+  /** Puts the spec's preopened directories at fds 3, 4, ... (default: "/"); SpawnError when one cannot be opened. */
+  private addPreopens(fds: Map<number, { file: OpenFile; rightsBase: bigint; rightsInheriting: bigint; preopen?: string }>,
+    spec: ProcessSpec): void {
+    const list = spec.preopens ?? [{ path: '/', name: '/' }];
+    if (list.length > this.kernel.limits.maxFds - 3) {
+      throw new SpawnError(`${list.length} preopened directories are more than the fd limit allows (${this.kernel.limits.maxFds - 3})`, Errno.MFILE);
+    }
+    const opened: Array<{ file: OpenFile }> = [];
+    for (const [i, p] of list.entries()) {
+      const e = this.kernel.preopen(p.path, p.name);
+      if (typeof e === 'number') {
+        for (const o of opened) o.file.release();
+        throw new SpawnError(`cannot preopen ${p.path} as ${p.name}: ${errnoNames[e]}`, e);
+      }
+      opened.push(e);
+      fds.set(3 + i, e);
+    }
   }
 
   /** The bytes to run: given, or found in the VFS by argv[0]. */

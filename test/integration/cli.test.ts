@@ -59,7 +59,7 @@ describe('wvisor run', () => {
     ['no module given', ['run'], /no module given/],
     ['unknown option', ['run', '--frobnicate', 'x.wasm'], /unknown option --frobnicate/],
     ['unknown command', ['frob'], /unknown command "frob"/],
-    ['bad --env', ['run', '--env', 'NOEQUALS', join(bin, 'hello.wasm')], /--env NOEQUALS: give NAME=VALUE/],
+    ['bad --env', ['run', '--env', '=VALUE', join(bin, 'hello.wasm')], /--env =VALUE: give NAME=VALUE, or NAME for the host's value/],
     ['snapshot not a snapshot', ['restore', notWasm], /not a wVisor snapshot/],
     ['snapshot missing', ['restore', join(tmp, 'none.snap')], /cannot read .*none\.snap: no such file/],
   ];
@@ -118,7 +118,8 @@ describe('wvisor run on a host terminal', () => {
   });
 
   it('runs sh interactively: keys through the line discipline, ^C to the foreground job, exit status out', () => {
-    const out = onPty('shell-session.py', [process.execPath, cli, 'run', join(bin, 'sh.wasm')]);
+    // The session redirects to /dev/null: wVisor's own tree preopened as "/" (without --vfs or --dir nothing is).
+    const out = onPty('shell-session.py', [process.execPath, cli, 'run', '--vfs', '/', join(bin, 'sh.wasm')]);
     expect(out).toContain('6\r\n');
     expect(out).toContain('status 130');
     expect(out.trimEnd().endsWith('[status 3]')).toBe(true);

@@ -28,15 +28,26 @@ export class HostFs implements FsBackend {
   /** Refuse every change with EROFS. Set at creation. */
   readonly readOnly: boolean;
 
-  /** Throws {@link VfsSetupError} when `hostDir` is not an existing directory. */
+  /**
+   * Throws {@link VfsSetupError}, one line saying why, when `hostDir` is not
+   * an existing directory this process can open and list (the check wasmtime
+   * makes when it opens a --dir).
+   */
   constructor(hostDir: string, opts: { readOnly?: boolean } = {}) {
     let real: string;
     try {
       real = fs.realpathSync(hostDir);
+      if (!fs.statSync(real).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      fs.accessSync(real, fs.constants.R_OK | fs.constants.X_OK);
+      fs.closeSync(fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY));
     } catch (e) {
-      throw new VfsSetupError(`cannot mount host directory ${hostDir}: ${codeOf(e) ?? String(e)}; check the path`);
+      const code = codeOf(e);
+      const why = code === 'ENOENT' ? 'no such directory'
+        : code === 'ENOTDIR' ? 'not a directory'
+          : code === 'EACCES' || code === 'EPERM' ? 'permission denied (it must be readable and searchable)'
+            : code ?? String(e);
+      throw new VfsSetupError(`cannot use host directory ${hostDir}: ${why}`);
     }
-    if (!fs.statSync(real).isDirectory()) throw new VfsSetupError(`cannot mount ${hostDir}: not a directory`);
     this.hostRoot = real;
     this.readOnly = opts.readOnly ?? false;
   }
