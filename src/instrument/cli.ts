@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(output, r.bytes);
     process.stderr.write(`${input} (${bytes.length} bytes) -> ${output} (${r.bytes.length} bytes)\n`
       + `  record ${JSON.stringify(r.info)}\n`
+      + `  features: ${r.features.length > 0 ? r.features.join(', ') : 'MVP'}\n`
       + `  unwind points: ${r.unwindImports.length} imports; fuel checks: ${r.fuel.loopChecks} loops, `
       + `${r.fuel.entryChecks} function entries; exported globals: ${r.globals.map((g) => `${g.exportName}=${g.name}`).join(' ')}\n`
       + `  time: ${r.timings.total.toFixed(0)} ms (asyncify ${r.timings.asyncify.toFixed(0)} ms)\n`);

@@ -11,6 +11,8 @@
  *   export  asyncify_start_unwind(i32), asyncify_stop_unwind(),
  *           asyncify_start_rewind(i32), asyncify_stop_rewind(), asyncify_get_state() -> i32
  *   custom section wvisor.rewrite : UTF-8 JSON RewriteInfo
+ * A module whose RewriteInfo has `noUnwind` lacks the asyncify_* exports (and
+ * never unwinds); the rest is there.
  */
 
 /** Custom section holding the RewriteInfo JSON. */
@@ -53,4 +55,11 @@ export interface RewriteInfo {
   /** Lowercase hex SHA-256 of the original module's bytes. */
   originalSha256: string;
   options: RewriteOptionsRecord;
+  /**
+   * Present when the module was rewritten without Asyncify (fuel checks and
+   * exported globals only): why. Such a task runs, and blocks in calls as any
+   * other (the worker waits in Atomics.wait), but cannot be unwound, so it
+   * cannot be snapshotted. Absent: every unwind point works.
+   */
+  noUnwind?: string;
 }

@@ -22,8 +22,9 @@ export class AlreadyRewrittenError extends Error {
 
 /** The module uses a name or feature the rewriter cannot handle. */
 export class UnsupportedModuleError extends Error {
-  constructor(detail: string) {
-    super(`wVisor cannot instrument this module: ${detail}; build it for wasm32-wasi with clang (no exceptions, no GC)`);
+  /** `detail`: what the module does; `hint`: what the person can do. */
+  constructor(detail: string, hint = 'build it for wasm32-wasi with clang or rustc (no GC, no memory64)') {
+    super(`wVisor cannot instrument this module: ${detail}; ${hint}`);
     this.name = 'UnsupportedModuleError';
   }
 }

@@ -7,7 +7,7 @@ import { functionsOnCycles, type Walked } from './fuel.js';
 type Graph = Record<string, { calls: string[]; indirect?: boolean }>;
 
 function toWalked(g: Graph): Map<string, Walked> {
-  return new Map(Object.entries(g).map(([k, v]) => [k, { loops: [], callees: new Set(v.calls), callsIndirect: !!v.indirect }]));
+  return new Map(Object.entries(g).map(([k, v]) => [k, { loops: [], callees: new Set(v.calls), callsIndirect: !!v.indirect, exceptions: false, tailCalls: false }]));
 }
 
 function reference(g: Graph, table: string[]): Set<string> {

@@ -46,8 +46,10 @@ export type Binaryen = typeof binaryenNs & {
   Loop: { getBody: Get; setBody(loop: Ref, body: Ref): void };
   Break: { getCondition: Get; getValue: Get };
   Switch: { getCondition: Get; getValue: Get };
-  Call: { getTarget(e: Ref): string; getOperands: GetAll };
-  CallIndirect: { getTarget: Get; getOperands: GetAll };
+  Call: { getTarget(e: Ref): string; getOperands: GetAll; isReturn(e: Ref): boolean };
+  CallIndirect: { getTarget: Get; getOperands: GetAll; isReturn(e: Ref): boolean };
+  Try: { getBody: Get; getCatchBodies: GetAll };
+  Throw: { getOperands: GetAll };
   LocalSet: { getValue: Get };
   GlobalSet: { getValue: Get };
   Load: { getPtr: Get };
@@ -89,6 +91,10 @@ export interface FuelStats {
   entryChecks: number;
   /** Loop-header checks inserted. */
   loopChecks: number;
+  /** First function found using exception handling (try, throw, rethrow), or null. */
+  exceptionsIn: string | null;
+  /** First function found making a tail call (return_call, return_call_indirect), or null. */
+  tailCallsIn: string | null;
 }
 
 /** What the walk of one function found. */
@@ -98,13 +104,19 @@ export interface Walked {
   callees: Set<string>;
   /** It makes an indirect call (call_indirect or call_ref) from outside any loop. */
   callsIndirect: boolean;
+  /** It contains try, throw or rethrow. */
+  exceptions: boolean;
+  /** It makes a tail call. */
+  tailCalls: boolean;
 }
 
 /**
  * Inserts the checks in every defined function of `mod` that is not in `skip`.
  * `fuelGlobal` is the internal name of the mutable i32 counter, `preemptFunc`
  * the internal name of the imported hook. Throws UnsupportedModuleError for
- * expression kinds it does not know (exceptions, GC), rather than miss a loop.
+ * expression kinds it does not know (GC, exnref), rather than miss a loop.
+ * Also reports where the module uses exceptions and tail calls (which
+ * binaryen's Asyncify cannot instrument).
  */
 export function insertFuelChecks(b: Binaryen, mod: Mod, fuelGlobal: string, preemptFunc: string,
   skip: ReadonlySet<string> = new Set()): FuelStats {
@@ -121,11 +133,14 @@ export function insertFuelChecks(b: Binaryen, mod: Mod, fuelGlobal: string, pree
     mod.global.set(fuelGlobal, mod.i32.sub(mod.global.get(fuelGlobal, b.i32), mod.i32.const(1))),
     mod.if(mod.i32.lt_s(mod.global.get(fuelGlobal, b.i32), mod.i32.const(0)), mod.call(preemptFunc, [], b.none)),
   ], b.none);
-  const stats: FuelStats = { functions: defined.length, entryChecks: 0, loopChecks: 0 };
+  const stats: FuelStats = { functions: defined.length, entryChecks: 0, loopChecks: 0, exceptionsIn: null, tailCallsIn: null };
   const walked = new Map<string, Walked>();
   for (const f of defined) {
     const name = b.Function.getName(f);
-    walked.set(name, walk(b, b.Function.getBody(f), children, imported, name));
+    const w = walk(b, b.Function.getBody(f), children, imported, name);
+    walked.set(name, w);
+    if (w.exceptions) stats.exceptionsIn ??= name;
+    if (w.tailCalls) stats.tailCallsIn ??= name;
   }
   const recursive = functionsOnCycles(walked, tableFunctions(b, mod, imported));
   for (const f of defined) {
@@ -213,7 +228,8 @@ export function functionsOnCycles(graph: ReadonlyMap<string, Walked>, tableFns: 
 /** Depth-first walk with an explicit stack (clang's switch lowering nests blocks thousands deep). */
 function walk(b: Binaryen, body: Ref, children: Map<number, (e: Ref) => Ref[]>,
   imported: ReadonlySet<string>, fnName: string): Walked {
-  const out: Walked = { loops: [], callees: new Set(), callsIndirect: false };
+  const out: Walked = { loops: [], callees: new Set(), callsIndirect: false, exceptions: false, tailCalls: false };
+  const ids = extraIds(b);
   // Expressions to visit, each with whether it lies inside a loop body.
   const stack: Ref[] = [body];
   const inLoop: boolean[] = [false];
@@ -228,8 +244,18 @@ function walk(b: Binaryen, body: Ref, children: Map<number, (e: Ref) => Ref[]>,
       const target = b.Call.getTarget(e);
       if (!imported.has(target)) out.callees.add(target);
     } else if ((id === b.CallIndirectId || id === b.CallRefId) && !looped) out.callsIndirect = true;
+    if ((id === b.CallId && b.Call.isReturn(e)) || (id === b.CallIndirectId && b.CallIndirect.isReturn(e))) out.tailCalls = true;
+    else if (id === b.TryId || id === b.ThrowId || id === b.RethrowId) out.exceptions = true;
     const get = children.get(id);
     if (!get) {
+      if (id === ids.tryTable || id === ids.throwRef) {
+        throw new UnsupportedModuleError(`function ${fnName} uses exception handling with exnref (try_table, throw_ref), `
+          + 'which Node 20 does not run', 'build it with exceptions in their try/catch form (LLVM\'s default) or without exceptions');
+      }
+      if (id === ids.tableFill || id === ids.tableCopy || id === ids.tableInit) {
+        throw new UnsupportedModuleError(`function ${fnName} uses table.fill, table.copy or table.init, whose operands `
+          + 'binaryen.js does not let the fuel rewrite look inside', 'build it without them');
+      }
       throw new UnsupportedModuleError(`function ${fnName} contains an expression of kind ${expressionKindName(b, id)}, `
         + 'which the fuel rewrite does not know');
     }
@@ -243,12 +269,30 @@ function walk(b: Binaryen, body: Ref, children: Map<number, (e: Ref) => Ref[]>,
   return out;
 }
 
+/**
+ * Ids of expression kinds binaryen.js has no `<Kind>Id` constant for (nor
+ * accessors), read from the C API; -1 where even that is missing.
+ */
+function extraIds(b: Binaryen): { tryTable: number; throwRef: number; tableFill: number; tableCopy: number;
+  tableInit: number; elemDrop: number } {
+  const c = b as unknown as Record<string, unknown>;
+  const id = (fn: string): number => (typeof c[fn] === 'function' ? (c[fn] as () => number)() : -1);
+  return {
+    tryTable: id('_BinaryenTryTableId'), throwRef: id('_BinaryenThrowRefId'), tableFill: id('_BinaryenTableFillId'),
+    tableCopy: id('_BinaryenTableCopyId'), tableInit: id('_BinaryenTableInitId'), elemDrop: id('_BinaryenElemDropId'),
+  };
+}
+
 /** Children of each expression kind a wasm32-wasi C/C++/Rust module can contain. */
 function childAccessors(b: Binaryen): Map<number, (e: Ref) => Ref[]> {
   const m = new Map<number, (e: Ref) => Ref[]>();
   const none = (): Ref[] => [];
   for (const id of [b.NopId, b.LocalGetId, b.GlobalGetId, b.ConstId, b.MemorySizeId, b.UnreachableId, b.PopId,
     b.RefNullId, b.RefFuncId, b.DataDropId, b.AtomicFenceId, b.TableSizeId, b.RethrowId]) m.set(id, none);
+  const elemDrop = extraIds(b).elemDrop;
+  if (elemDrop >= 0) m.set(elemDrop, none);
+  m.set(b.TryId, (e) => [b.Try.getBody(e), ...b.Try.getCatchBodies(e)]);
+  m.set(b.ThrowId, (e) => b.Throw.getOperands(e));
   m.set(b.BlockId, (e) => b.Block.getChildren(e));
   m.set(b.IfId, (e) => [b.If.getCondition(e), b.If.getIfTrue(e), b.If.getIfFalse(e)]);
   m.set(b.LoopId, (e) => [b.Loop.getBody(e)]);

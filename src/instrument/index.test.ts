@@ -1,8 +1,4 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { WASI } from 'node:wasi';
 import binaryen from 'binaryen';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +7,7 @@ import {
   REWRITE_VERSION, rewriteModule, UNWIND_BUF_EXPORT, UnsupportedModuleError, type RewriteResult,
 } from './index.js';
 import { buildFixture } from '../../test/fixtures/instrument/build.js';
+import { runNodeWasi, text } from '../../test/fixtures/instrument/node-wasi.js';
 import { runGuest } from '../../test/fixtures/instrument/run-guest.js';
 
 // The fixture (test/fixtures/instrument/count.c) reads fd 0 in 37-byte chunks
@@ -27,33 +24,6 @@ beforeAll(async () => {
   plain = await rewriteModule(raw);
   preempting = await rewriteModule(raw, { preemptUnwind: true });
 }, 60_000);
-
-function text(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = 32 + ((x >>> 16) % 95);
-  }
-  return out;
-}
-
-/** The reference: the original module under node:wasi, stdin and stdout as files. */
-function runNodeWasi(bytes: Uint8Array<ArrayBuffer>, args: string[], stdin: Uint8Array): { stdout: string; exitCode: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'wvisor-nodewasi-'));
-  writeFileSync(join(dir, 'in'), stdin);
-  const fdIn = openSync(join(dir, 'in'), 'r');
-  const fdOut = openSync(join(dir, 'out'), 'w');
-  try {
-    const wasi = new WASI({ version: 'preview1', args, env: {}, stdin: fdIn, stdout: fdOut, returnOnExit: true });
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), wasi.getImportObject() as WebAssembly.Imports);
-    const exitCode = wasi.start(inst as never);
-    return { stdout: readFileSync(join(dir, 'out'), 'utf8'), exitCode };
-  } finally {
-    closeSync(fdIn);
-    closeSync(fdOut);
-  }
-}
 
 describe('rewritten modules behave like the original', () => {
   const cases: { desc: string; args: string[]; stdin: Uint8Array }[] = [

@@ -10,6 +10,11 @@
  *     rewound in a fresh instance in another worker,
  *   - records {version, originalSha256, options} in the custom section
  *     `wvisor.rewrite`.
+ * It first enables the WebAssembly features the module needs and refuses
+ * those Node 20 does not run (features.ts). A module Asyncify cannot handle
+ * (exception handling, tail calls, references in locals, a v128 or reference
+ * mutable global) is rewritten without Asyncify, and its record says why
+ * (`noUnwind`): it runs, but cannot be snapshotted.
  * contract.ts lists the exact names the worker relies on.
  *
  * Usable in Node and in browsers (no node: imports; cli.ts is the Node
@@ -23,6 +28,7 @@ import {
 } from './contract.js';
 import { AlreadyRewrittenError, InvalidModuleError, UnsupportedModuleError } from './errors.js';
 import { insertFuelChecks, type Binaryen, type FuelStats } from './fuel.js';
+import { chooseFeatures } from './features.js';
 import { customSections, decodeRewriteInfo, encodeRewriteInfo } from './rewrite-info.js';
 
 export * from './contract.js';
@@ -31,6 +37,7 @@ export { readRewriteInfo } from './rewrite-info.js';
 export { DEFAULT_MAX_MEMORY_PAGES, limitMemory } from './memory-limit.js';
 import { DEFAULT_MAX_MEMORY_PAGES, limitMemory } from './memory-limit.js';
 export type { FuelStats } from './fuel.js';
+export { SUPPORTED_FEATURES, UNSUPPORTED_FEATURES } from './features.js';
 
 /** How to rewrite. Every field changes the output bytes and is recorded in the section. */
 export interface RewriteOptions {
@@ -75,10 +82,12 @@ export interface RewriteResult {
   info: RewriteInfo;
   /** Every exported mutable global, including the ones the rewrite adds (the unwind buffer address). */
   globals: ExportedGlobal[];
-  /** `module.name` of every import that is an Asyncify unwind point. */
+  /** `module.name` of every import that is an Asyncify unwind point (none when `info.noUnwind` is set). */
   unwindImports: string[];
   fuel: FuelStats;
-  /** Wall time of each step in ms (not part of the output; for progress and measurement). */
+  /** binaryen names of the WebAssembly features enabled for the module (features.ts). */
+  features: string[];
+  /** Wall time of each step in ms (read includes the feature check; not part of the output). */
   timings: { read: number; fuel: number; asyncify: number; emit: number; total: number };
 }
 
@@ -109,11 +118,7 @@ export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}
   if (!Number.isInteger(maxMemoryPages) || maxMemoryPages < 1 || maxMemoryPages > 65536) {
     throw new RangeError(`maxMemoryPages must be 1..65536, got ${maxMemoryPages}`);
   }
-  const info: RewriteInfo = {
-    version: REWRITE_VERSION,
-    originalSha256: await sha256Hex(bytes),
-    options: { preemptUnwind, optimizeLevel, maxMemoryPages },
-  };
+  const originalSha256 = await sha256Hex(bytes);
   const b = await loadBinaryen();
 
   // binaryen's settings are process-wide: set ours, restore the caller's after.
@@ -121,16 +126,62 @@ export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}
     optimize: b.getOptimizeLevel(), shrink: b.getShrinkLevel(), debugInfo: b.getDebugInfo(),
     imports: b.getPassArgument('asyncify-imports'),
   };
+  const opt = { preemptUnwind, optimizeLevel, maxMemoryPages };
+  try {
+    try {
+      return build(b, bytes, originalSha256, opt, null, t0);
+    } catch (e) {
+      if (!(e instanceof AsyncifyFailed)) throw e;
+      // Asyncify gave up on something the checks before it did not foresee: the module is rewritten
+      // again from its bytes, without Asyncify, and says why.
+      return build(b, bytes, originalSha256, opt,
+        `binaryen's Asyncify cannot instrument it (${e.detail}), so it cannot be unwound`, t0);
+    }
+  } finally {
+    b.setOptimizeLevel(saved.optimize);
+    b.setShrinkLevel(saved.shrink);
+    b.setDebugInfo(saved.debugInfo);
+    if (saved.imports === null) b.clearPassArguments();
+    else b.setPassArgument('asyncify-imports', saved.imports);
+  }
+}
+
+/** binaryen's Asyncify threw (not an abort): the module is rewritten again without it. */
+class AsyncifyFailed extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+/**
+ * One rewrite from the bytes. `noUnwind`: a reason decided before (then no
+ * Asyncify); null: Asyncify runs unless something found on the way rules it out.
+ */
+function build(b: Binaryen, bytes: Uint8Array, originalSha256: string,
+  opt: { preemptUnwind: boolean; optimizeLevel: number; maxMemoryPages: number },
+  noUnwind: string | null, t0: number): RewriteResult {
   let mod: binaryenNs.Module;
+  let declared: number | null = null; // null: what the reader enabled (the target_features section)
   try {
     mod = b.readBinary(bytes);
   } catch (e) {
-    throw new InvalidModuleError(`binaryen: ${(e as Error).message}`);
+    // binaryen reads with the features the target_features section declares (MVP without one), and some
+    // encodings (GC types, stringref) only parse with their feature on: read with all, then decide.
+    try {
+      // binaryen.js 132 takes the features as readBinary's second argument (index.d.ts names a function it lacks).
+      mod = (b.readBinary as (data: Uint8Array, features?: number) => binaryenNs.Module)(bytes, b.Features.All);
+      declared = b.Features.MVP;
+    } catch {
+      throw new InvalidModuleError(`binaryen: ${(e as Error).message}`);
+    }
   }
   try {
+    // Before any pass: a pass meeting an instruction of a feature not enabled asserts (and binaryen is dead).
+    const features = chooseFeatures(b, mod, declared ?? mod.getFeatures());
     const tRead = now();
     checkNotInstrumented(b, mod);
-    const globals = exportMutableGlobals(b, mod);
+    const { globals, unsaveable } = exportMutableGlobals(b, mod);
+    if (unsaveable) noUnwind ??= `its mutable global ${unsaveable} holds a value snapshots cannot save`;
     const fuelName = freshGlobalName(mod, 'wvisor_fuel');
     mod.addGlobal(fuelName, b.i32, true, mod.i32.const(0));
     mod.addGlobalExport(fuelName, FUEL_EXPORT);
@@ -141,36 +192,56 @@ export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}
     mod.addGlobalExport(bufName, GLOBAL_EXPORT_PREFIX + bufIndex);
     globals.push({ index: bufIndex, exportName: GLOBAL_EXPORT_PREFIX + bufIndex, name: bufName, type: 'i32' });
 
-    const unwindImports = syscallImports(b, mod);
+    let unwindImports = syscallImports(b, mod);
     const preemptName = freshFunctionName(mod, 'wvisor_rt_preempt');
     mod.addFunctionImport(preemptName, RUNTIME_MODULE, PREEMPT_IMPORT, b.none, b.none);
-    if (preemptUnwind) unwindImports.push(`${RUNTIME_MODULE}.${PREEMPT_IMPORT}`);
+    if (opt.preemptUnwind) unwindImports.push(`${RUNTIME_MODULE}.${PREEMPT_IMPORT}`);
 
     const fuel = insertFuelChecks(b, mod, fuelName, preemptName);
+    if (fuel.exceptionsIn !== null) {
+      noUnwind ??= `it uses WebAssembly exception handling (try/catch, in function ${fuel.exceptionsIn}), `
+        + 'which Asyncify cannot unwind through';
+    }
+    if (fuel.tailCallsIn !== null) {
+      noUnwind ??= `it makes tail calls (return_call, in function ${fuel.tailCallsIn}), which binaryen's Asyncify cannot instrument`;
+    }
     const tFuel = now();
 
-    b.setOptimizeLevel(optimizeLevel);
-    b.setShrinkLevel(0);
-    b.setDebugInfo(false);
-    b.setPassArgument('asyncify-imports', unwindImports.join(','));
-    mod.runPasses(['asyncify']);
+    if (noUnwind === null) {
+      b.setOptimizeLevel(opt.optimizeLevel);
+      b.setShrinkLevel(0);
+      b.setDebugInfo(false);
+      b.setPassArgument('asyncify-imports', unwindImports.join(','));
+      try {
+        mod.runPasses(['asyncify']);
+      } catch (e) {
+        // An abort (a failed assertion) leaves binaryen unusable; a thrown Fatal() does not.
+        if (e instanceof Error && /Aborted\(/.test(e.message)) {
+          throw new UnsupportedModuleError(`binaryen aborted while instrumenting it (${e.message.slice(0, 300)})`,
+            'report it with the module; restart the process before rewriting again');
+        }
+        const refs = referenceLocalIn(b, mod);
+        throw new AsyncifyFailed(e instanceof Error ? e.message
+          : refs ? `function ${refs} keeps a reference (externref, funcref) in a local, which Asyncify cannot save`
+            : 'binaryen gave no reason');
+      }
+    } else {
+      unwindImports = [];
+    }
     const tAsyncify = now();
 
+    const info: RewriteInfo = { version: REWRITE_VERSION, originalSha256, options: { ...opt } };
+    if (noUnwind !== null) info.noUnwind = noUnwind;
     mod.addCustomSection(REWRITE_SECTION, encodeRewriteInfo(info));
     b.setDebugInfo(true); // keep the name section: traps and the debugger show function names
-    const out = limitMemory(mod.emitBinary(), maxMemoryPages) as Uint8Array<ArrayBuffer>;
+    const out = limitMemory(mod.emitBinary(), opt.maxMemoryPages) as Uint8Array<ArrayBuffer>;
     const tEmit = now();
     return {
-      bytes: out, info, globals, unwindImports, fuel,
+      bytes: out, info, globals, unwindImports, fuel, features: features.names,
       timings: { read: tRead - t0, fuel: tFuel - tRead, asyncify: tAsyncify - tFuel, emit: tEmit - tAsyncify, total: tEmit - t0 },
     };
   } finally {
     mod.dispose();
-    b.setOptimizeLevel(saved.optimize);
-    b.setShrinkLevel(saved.shrink);
-    b.setDebugInfo(saved.debugInfo);
-    if (saved.imports === null) b.clearPassArguments();
-    else b.setPassArgument('asyncify-imports', saved.imports);
   }
 }
 
@@ -192,19 +263,38 @@ function checkNotInstrumented(b: Binaryen, mod: binaryenNs.Module): void {
   }
 }
 
-/** Exports every mutable global as wvisor_g<index>. */
-function exportMutableGlobals(b: Binaryen, mod: binaryenNs.Module): ExportedGlobal[] {
+/**
+ * Exports every mutable number global as wvisor_g<index>. A mutable v128 or
+ * reference global is not exported (a snapshot could not save it): `unsaveable`
+ * names the first, and the module is then rewritten without unwinding.
+ */
+function exportMutableGlobals(b: Binaryen, mod: binaryenNs.Module): { globals: ExportedGlobal[]; unsaveable: string | null } {
   const out: ExportedGlobal[] = [];
+  let unsaveable: string | null = null;
   for (let i = 0, n = mod.getNumGlobals(); i < n; i++) {
     const g = b.getGlobalInfo(mod.getGlobalByIndex(i));
     if (!g.mutable) continue;
     const type = g.type === b.i32 ? 'i32' : g.type === b.i64 ? 'i64' : g.type === b.f32 ? 'f32' : g.type === b.f64 ? 'f64' : null;
-    if (type === null) throw new UnsupportedModuleError(`mutable global ${g.name} has a type snapshots cannot save`);
+    if (type === null) {
+      unsaveable ??= g.name;
+      continue;
+    }
     const exportName = GLOBAL_EXPORT_PREFIX + i;
     mod.addGlobalExport(g.name, exportName);
     out.push({ index: i, exportName, name: g.name, type });
   }
-  return out;
+  return { globals: out, unsaveable };
+}
+
+/** The first defined function with a parameter or local of a reference type, or null. */
+function referenceLocalIn(b: Binaryen, mod: binaryenNs.Module): string | null {
+  const numbers = new Set([b.i32, b.i64, b.f32, b.f64, b.v128]);
+  for (let i = 0, n = mod.getNumFunctions(); i < n; i++) {
+    const f = b.getFunctionInfo(mod.getFunctionByIndex(i));
+    if (f.module) continue;
+    if ([...b.expandType(f.params), ...f.vars].some((t) => !numbers.has(t))) return f.name;
+  }
+  return null;
 }
 
 /** `module.name` of each imported function of the syscall modules, in import order. */

@@ -12,6 +12,8 @@ export function encodeRewriteInfo(info: RewriteInfo): Uint8Array {
     originalSha256: info.originalSha256,
     options: { preemptUnwind: info.options.preemptUnwind, optimizeLevel: info.options.optimizeLevel,
       maxMemoryPages: info.options.maxMemoryPages },
+    // Only when set: the section of a module that unwinds is what it was before this field existed.
+    ...(info.noUnwind !== undefined ? { noUnwind: info.noUnwind } : {}),
   };
   return new TextEncoder().encode(JSON.stringify(ordered));
 }
@@ -29,15 +31,18 @@ export function decodeRewriteInfo(payload: Uint8Array): RewriteInfo {
   if (!o || typeof o !== 'object' || !Number.isInteger(o.version)
     || typeof o.originalSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.originalSha256)
     || !opts || typeof opts !== 'object' || typeof opts.preemptUnwind !== 'boolean'
-    || !Number.isInteger(opts.optimizeLevel) || !Number.isInteger(opts.maxMemoryPages)) {
+    || !Number.isInteger(opts.optimizeLevel) || !Number.isInteger(opts.maxMemoryPages)
+    || (o.noUnwind !== undefined && (typeof o.noUnwind !== 'string' || o.noUnwind === ''))) {
     throw new CorruptRewriteInfoError(`unexpected shape ${JSON.stringify(v).slice(0, 200)}`);
   }
-  return {
+  const info: RewriteInfo = {
     version: o.version as number,
     originalSha256: o.originalSha256,
     options: { preemptUnwind: opts.preemptUnwind, optimizeLevel: opts.optimizeLevel as number,
       maxMemoryPages: opts.maxMemoryPages as number },
   };
+  if (typeof o.noUnwind === 'string') info.noUnwind = o.noUnwind;
+  return info;
 }
 
 /**

@@ -16,6 +16,7 @@ import { handlers, PENDING, type Handler } from './sys/index.js';
 import { createStandardTree, FileType as VfsType, type NodeHandle, type Vfs } from './vfs/index.js';
 import { VfsFile } from './vfs-file.js';
 import { ALL_RIGHTS, DIR_RIGHTS } from './abi/wasi-types.js';
+import { SnapshotError } from './snapshot/capture.js';
 import { RESTART, type TaskImage } from './snapshot/task-image.js';
 import type { Tty } from './tty.js';
 
@@ -389,6 +390,12 @@ export class Kernel {
    */
   requestImage(t: Task): Promise<TaskImage> {
     if (t.image) return Promise.resolve(t.image);
+    const noUnwind = this.modules.unwindProblem(t.moduleHash);
+    if (noUnwind !== undefined) {
+      // Refused before asking the task: it could never answer (src/instrument: RewriteInfo.noUnwind).
+      return Promise.reject(new SnapshotError(`${t.argv[0] ?? 'program'} (pid ${t.pid}${t.program ? `, ${t.program}` : ''}) `
+        + `cannot be saved in a snapshot: ${noUnwind}; take the snapshot once it has exited`));
+    }
     const p = new Promise<TaskImage>((resolve) => { t.onImage = resolve; });
     t.snapshotRequested = true;
     this.poke(t, Pending.Snapshot);

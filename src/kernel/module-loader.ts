@@ -1,3 +1,4 @@
+import { readRewriteInfo } from '../instrument/rewrite-info.js';
 import { syscallByName, WASI_MODULE, WVISOR_MODULE } from './syscall-table.js';
 import type { Platform } from './platform.js';
 
@@ -16,6 +17,12 @@ export interface LoadedModule {
   module: WebAssembly.Module;
   /** Whether it carries wVisor's instrumentation (fuel checks, Asyncify). */
   instrumented: boolean;
+  /**
+   * Why its tasks cannot be unwound (so not snapshotted), in words for a
+   * person: no Asyncify, or the rewrite left it out (the `noUnwind` of its
+   * wvisor.rewrite section). Absent: they can.
+   */
+  noUnwind?: string;
 }
 
 /** The import module of the worker's runtime hooks (fuel preemption); not syscalls. */
@@ -30,6 +37,8 @@ export const RUNTIME_MODULE = 'wvisor_rt';
 export class ModuleLoader {
   /** Compiled modules by the hash of the bytes given (original or rewritten). Not saved. */
   private readonly cache = new Map<string, Promise<LoadedModule>>();
+  /** LoadedModule.noUnwind by the hash of the bytes that run (Task.moduleHash). */
+  private readonly noUnwindByHash = new Map<string, string>();
 
   constructor(
     private readonly platform: Platform,
@@ -47,6 +56,11 @@ export class ModuleLoader {
       }
       return p;
     });
+  }
+
+  /** Why tasks running the module with this hash (LoadedModule.hash) cannot be unwound; undefined: they can. */
+  unwindProblem(hash: string): string | undefined {
+    return this.noUnwindByHash.get(hash);
   }
 
   private async compile(bytes: Uint8Array, hash: string): Promise<LoadedModule> {
@@ -67,7 +81,17 @@ export class ModuleLoader {
       hash = await this.platform.sha256(rewritten);
       instrumented = true;
     }
-    return { hash, module, instrumented };
+    let noUnwind: string | undefined;
+    if (!instrumented) noUnwind = 'it was not rewritten by wVisor, so it has no Asyncify instrumentation';
+    else {
+      try {
+        noUnwind = readRewriteInfo(module)?.noUnwind;
+      } catch (e) {
+        noUnwind = (e as Error).message;
+      }
+    }
+    if (noUnwind !== undefined) this.noUnwindByHash.set(hash, noUnwind);
+    return noUnwind === undefined ? { hash, module, instrumented } : { hash, module, instrumented, noUnwind };
   }
 }
 
