@@ -14,13 +14,17 @@ const deviceIno: Record<DeviceKind, bigint> = { null: 3n, zero: 5n, urandom: 9n 
  * gives random bytes; writes are swallowed. Seekable with offset 0, as Linux.
  */
 export class DeviceFile extends OpenFile {
+  /** @nosave a constant */
   readonly filetype = FileType.CharacterDevice;
 
   constructor(
+    /** Which device. Fixed. @saved */
     readonly kind: DeviceKind,
     readable: boolean,
     writable: boolean,
+    /** The platform's random source. @nosave the restoring kernel's (reseeded, as a restore must be) */
     private readonly random: (b: Uint8Array) => void,
+    /** The platform's clock. @nosave the restoring kernel's */
     private readonly now: () => bigint,
   ) {
     super(readable, writable);

@@ -3,12 +3,13 @@ import type { OpenFile } from './file.js';
 
 /** One slot of a task's fd table. */
 export interface FdEntry {
-  /** The open file description; shared with other fds and tasks after dup/spawn. */
+  /** The open file description; shared with other fds and tasks after dup/spawn. @saved by open-file id */
   file: OpenFile;
-  /** WASI rights of this fd (fd_fdstat_set_rights may only drop bits). */
+  /** WASI rights of this fd (fd_fdstat_set_rights may only drop bits). @saved */
   rightsBase: bigint;
+  /** Rights files opened through this fd may have. @saved */
   rightsInheriting: bigint;
-  /** Set on preopened directories: the name fd_prestat_dir_name reports. */
+  /** Set on preopened directories: the name fd_prestat_dir_name reports. @saved */
   preopen?: string;
 }
 
@@ -19,13 +20,13 @@ export interface FdEntry {
  * fd hints are rebuilt from it after every change and after restore.
  */
 export class FdTable {
-  /** fd → entry. Changed only through the methods below, by the owning task's calls. */
+  /** fd → entry. Changed only through the methods below, by the owning task's calls. @saved as TaskState.fds */
   private readonly fds = new Map<number, FdEntry>();
 
   constructor(
-    /** Most fds this table may hold (EMFILE beyond). Fixed per kernel. */
+    /** Most fds this table may hold (EMFILE beyond). Fixed per kernel. @nosave the restoring kernel's limit */
     readonly limit: number,
-    /** Called after any change, so the kernel can rewrite the worker's hints. */
+    /** Called after any change, so the kernel can rewrite the worker's hints. @nosave the restoring kernel's */
     private readonly changed: (fd: number) => void = () => {},
   ) {}
 

@@ -26,13 +26,18 @@ export interface Readiness {
  * as browser_wasi_shim's Fd does.
  */
 export abstract class OpenFile {
-  /** fds, in any task, that refer to this description. Changed only by FdTable. Rebuilt on restore. */
+  /** fds, in any task, that refer to this description. Changed only by FdTable. @nosave counted again as restored fd tables put the file */
   refs = 0;
-  /** WASI fdflags (APPEND, NONBLOCK, ...), shared by all its fds. Changed by fd_fdstat_set_flags. Saved. */
+  /** WASI fdflags (APPEND, NONBLOCK, ...), shared by all its fds. Changed by fd_fdstat_set_flags. @saved */
   flags = 0;
-  /** Opened for reading / writing (the access mode). Fixed at open. Saved. */
-  constructor(readonly readable: boolean, readonly writable: boolean) {}
+  constructor(
+    /** Opened for reading (the access mode). Fixed at open. @saved */
+    readonly readable: boolean,
+    /** Opened for writing (the access mode). Fixed at open. @saved */
+    readonly writable: boolean,
+  ) {}
 
+  /** The WASI file type. @nosave derived from the kind of file */
   abstract readonly filetype: FileType;
   /** Short name for messages and /proc-like listings. */
   abstract describe(): string;

@@ -2,14 +2,14 @@ import { Errno } from './abi/errno.js';
 import { CallState, ChannelViews, CHANNEL_BYTES, DOORBELL_BYTES, Hint, Internal, MAX_FDS, NOTIF_CONTINUE, Pending, W } from './channel.js';
 import { DeviceFile } from './devices.js';
 import type { OpenFile } from './file.js';
-import { syscallByNr } from './syscall-table.js';
+import { NR, syscallByNr } from './syscall-table.js';
 import type { FilterStack } from './seccomp/filter-stack.js';
 import { ModuleLoader, type LoadedModule } from './module-loader.js';
 import { Pipe, PipeAllocator, PipeEnd } from './pipe.js';
 import { RingArena } from './pipe-ring.js';
 import type { Platform } from './platform.js';
 import { ProcessGroup, Session } from './process-group.js';
-import { Task, TaskState } from './task.js';
+import { type PendingCall, Task, TaskState } from './task.js';
 import { exitTask, reapIfInitChild } from './task-exit.js';
 import { sendSignal, continueTask } from './task-signals.js';
 import { handlers, PENDING, type Handler } from './sys/index.js';
@@ -85,51 +85,60 @@ export interface SpawnSpec {
  * a call that must wait (wait(), poll, a stopped task) is held and answered later.
  */
 export class Kernel {
-  /** Live and zombie tasks by pid (init included). Saved. */
+  // Every field says who changes it and whether a snapshot keeps it (`@saved` / `@nosave`, as in task.ts);
+  // snapshot/classification.test.ts keeps the classification complete.
+
+  /** Live and zombie tasks by pid (init included). Changed by spawn and reap. @saved init is rebuilt by the constructor */
   readonly tasks = new Map<number, Task>();
-  /** pid 1: a kernel-side init that adopts orphans and reaps them. It runs no guest. */
+  /** pid 1: a kernel-side init that adopts orphans and reaps them. It runs no guest. @nosave made by the constructor */
   readonly init: Task;
-  /** Next pid to hand out. Saved. */
+  /** Next pid to hand out. Changed by spawn. @saved */
   nextPid = 2;
-  /** Doorbell workers ring after posting a call. Not saved. */
+  /** Doorbell workers ring after posting a call. @nosave every restored worker gets the new kernel's */
   readonly doorbell = new SharedArrayBuffer(DOORBELL_BYTES);
+  /** View of `doorbell`. @nosave */
   private readonly bell = new Int32Array(this.doorbell);
-  /** The shared ring arena and its allocator. Ring contents are saved per pipe. */
+  /** The shared ring arena and its allocator. @nosave ring contents are saved per pipe (PipeState.buffered) */
   readonly pipes: PipeAllocator;
-  /** Compiled modules by hash. Not saved (modules are named by hash). */
+  /** Compiled modules by hash. @nosave modules are named by hash; restore asks its caller for them */
   readonly modules: ModuleLoader;
-  /** The filesystem every task sees. Saved. Replaced only by a restore, before any task runs. */
+  /** The filesystem every task sees. Replaced only by a restore, before any task runs. @saved Vfs.save */
   vfs: Vfs;
-  /** Resource limits. Fixed at creation. */
+  /** Resource limits. Fixed at creation. @nosave the restoring host gives its own */
   readonly limits: KernelLimits;
-  /** Fuel between preempt calls, given to every worker. */
+  /** Fuel between preempt calls, given to every worker. @nosave a tuning of this kernel, not of the session */
   quantum = 100_000;
-  /** Set when the kernel is shutting down; the doorbell loop ends. */
+  /** Set when the kernel is shutting down; the doorbell loop ends. @nosave */
   private stopped = false;
-  /** Listeners told when the task set or a task's state changes (the page's process panel). */
+  /** Listeners told when the task set or a task's state changes (the page's process panel). @nosave the host subscribes again */
   private readonly watchers = new Set<() => void>();
-  /** Open files the host holds outside any fd table (a CLI's stdio ends), by name, so snapshots can name them. */
+  /** Open files the host holds outside any fd table (a CLI's stdio ends), by name. @saved by open-file id */
   readonly hostFiles = new Map<string, OpenFile>();
-  /** Tasks blocked in wait(): what to call when one of their children changes. Not saved (held calls are re-issued). */
+  /** Tasks blocked in wait(): what to call when one of their children changes. @nosave held calls are re-issued */
   readonly childWaiters = new Map<Task, () => void>();
   /**
    * The host's answer to SECCOMP_RET_USER_NOTIF (gVisor lacks this action):
    * given the call, resolve `{errno}` to fail it or `{continue: true}` to run it.
    * Unset: such calls fail with ENOSYS, as Linux's do without a listener.
+   * @nosave the restoring host sets its own supervisor
    */
   seccompSupervisor: ((n: SeccompNotification) => Promise<{ errno: number } | { continue: true }> | { errno: number } | { continue: true }) | null = null;
-  /** Terminals by name ("pts/0"), created by the host (Sandbox.openTerminal). Saved (tty.ts TtyState). */
+  /** Terminals by name ("pts/0"), created by the host (Sandbox.openTerminal). @saved tty.ts TtyState */
   readonly ttys = new Map<string, Tty>();
   /**
    * The task whose call is being handled (or retried after a wait) right now,
    * null otherwise. Set by dispatch and by the tty's wake-ups; files that need
-   * the caller (the tty's job control) read it. Not saved.
+   * the caller (the tty's job control) read it. @nosave
    */
   current: Task | null = null;
-  /** Messages for the host's log (internal errors of workers). */
+  /** Messages for the host's log (internal errors of workers). @nosave the host sets it */
   onLog: (msg: string) => void = () => {};
 
-  constructor(readonly platform: Platform, limits: Partial<KernelLimits> = {}) {
+  constructor(
+    /** Workers, clocks, randomness, hashing. @nosave the restoring host's */
+    readonly platform: Platform,
+    limits: Partial<KernelLimits> = {},
+  ) {
     this.limits = { ...defaultLimits, ...limits };
     this.limits.maxFds = Math.min(this.limits.maxFds, MAX_FDS);
     const arena = new RingArena(new SharedArrayBuffer(RingArena.bytesFor(this.limits.maxPipes + 1)));
@@ -137,7 +146,7 @@ export class Kernel {
     this.modules = new ModuleLoader(platform, this.limits.maxMemoryPages);
     this.vfs = createStandardTree({ clock: () => platform.realtimeNs(), random: (b) => platform.randomFill(b) },
       { maxBytes: this.limits.vfsBytes });
-    this.init = new Task(1, ['init'], [], this.limits.maxFds, () => {}, platform.monotonicMs());
+    this.init = new Task(1, ['init'], [], this.limits.maxFds, () => {});
     const session = new Session(1);
     const group = new ProcessGroup(1, session);
     this.init.pgrp = group;
@@ -180,6 +189,13 @@ export class Kernel {
 
   private dispatch(t: Task, c: ChannelViews): void {
     const nr = c.i32[W.Nr];
+    t.callId++;
+    if (t.snapshotRequested && nr >= 0 && nr !== NR.proc_exit) {
+      // Posted before the worker saw the snapshot request: not run, re-issued after the restore. An exit is let
+      // through (the runtime calls it after _start returns, with nothing left to unwind; a dead task needs no image).
+      this.answerNow(t, RESTART);
+      return;
+    }
     let r: number;
     this.current = t;
     try {
@@ -253,12 +269,15 @@ export class Kernel {
 
   /**
    * Answers a task's current call. Held while the task is stopped (delivered
-   * by SIGCONT); dropped when the task is gone.
+   * by SIGCONT); dropped when the task is gone, or when `id` names a call that
+   * is no longer the current one (a late answer after a snapshot or restart).
    */
-  answer(t: Task, errno: number): void {
+  answer(t: Task, errno: number, id?: number): void {
     if (!t.alive || !t.channel) return;
+    if (id !== undefined && (!t.inCall || id !== t.callId)) return;
     t.pending = null;
-    if (t.state === TaskState.Stopped) {
+    // A stopped task keeps its answer until SIGCONT, unless a snapshot waits for it to reach its next call.
+    if (t.state === TaskState.Stopped && !t.snapshotRequested) {
       t.heldAnswer = errno;
       return;
     }
@@ -271,9 +290,14 @@ export class Kernel {
     this.changed();
   }
 
-  /** Holds the task's current call until `answer` (the handler returns PENDING after calling this). */
-  block(t: Task, nr: number, cancel: () => void): number {
-    t.pending = { nr, cancel };
+  /**
+   * Holds the task's current call until `answer` (the handler returns PENDING
+   * after calling this). `onSnapshot` says whether a snapshot may cancel and
+   * re-issue it ('restart', the default: the call has had no effect yet) or
+   * must let it finish first ('finish').
+   */
+  block(t: Task, nr: number, cancel: () => void, onSnapshot: PendingCall['onSnapshot'] = 'restart'): number {
+    t.pending = { id: t.callId, nr, cancel, onSnapshot };
     if (t.state === TaskState.Running) t.state = TaskState.Blocked;
     this.changed();
     return PENDING;
@@ -317,8 +341,7 @@ export class Kernel {
     }
     this.nextPid++;
 
-    const t = new Task(pid, spec.argv, spec.env, this.limits.maxFds, (task, fd) => this.fdChanged(task, fd),
-      this.platform.monotonicMs());
+    const t = new Task(pid, spec.argv, spec.env, this.limits.maxFds, (task, fd) => this.fdChanged(task, fd));
     t.moduleHash = loaded.hash;
     t.program = spec.program ?? '';
     t.seccomp = spec.seccomp ?? parent.seccomp?.clone() ?? null;
@@ -384,9 +407,10 @@ export class Kernel {
 
   /**
    * Asks a live task to unwind at its next syscall entry and send its image.
-   * A call the kernel holds is answered RESTART (it is re-issued after the
-   * restore); a call that already took effect (an answer held while stopped,
-   * a stop checkpoint) completes first and the task unwinds at its next call.
+   * A held call that has had no effect is answered RESTART (it is re-issued
+   * after the restore); one that must finish (a spawn in progress) is left to
+   * finish, and the task unwinds at its next call; a call that already took
+   * effect (an answer held while stopped, a stop checkpoint) completes first.
    */
   requestImage(t: Task): Promise<TaskImage> {
     if (t.image) return Promise.resolve(t.image);
@@ -400,9 +424,11 @@ export class Kernel {
     t.snapshotRequested = true;
     this.poke(t, Pending.Snapshot);
     if (t.pending) {
-      t.pending.cancel();
-      t.pending = null;
-      this.answerNow(t, RESTART);
+      if (t.pending.onSnapshot === 'restart') {
+        t.pending.cancel();
+        t.pending = null;
+        this.answerNow(t, RESTART);
+      }
     } else if (t.atCheckpoint) {
       t.atCheckpoint = false;
       this.answerNow(t, 0);

@@ -42,11 +42,17 @@ const enum H {
 
 /** The shared arena: `slots` rings. Created by the kernel, posted to every worker. */
 export class RingArena {
+  /** Word view of `sab`. @nosave */
   readonly i32: Int32Array;
+  /** Byte view of `sab`. @nosave */
   readonly u8: Uint8Array;
+  /** Number of rings. @nosave derived from the size */
   readonly slots: number;
 
-  constructor(readonly sab: SharedArrayBuffer) {
+  constructor(
+    /** The shared memory of every ring. @nosave a new arena per kernel; each pipe's buffered bytes are saved (PipeState.buffered) */
+    readonly sab: SharedArrayBuffer,
+  ) {
     this.i32 = new Int32Array(sab);
     this.u8 = new Uint8Array(sab);
     this.slots = Math.floor(sab.byteLength / SLOT_BYTES);

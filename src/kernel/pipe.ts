@@ -9,12 +9,17 @@ import { PIPE_BUF, RING_CAPACITY, RingArena } from './pipe-ring.js';
  * ring endpoint's fd hint is always ≥ 16 (kernel/channel.ts).
  */
 export class PipeAllocator {
-  /** Free slots. Kernel-owned; rebuilt on restore from the pipes that exist. */
+  /** Free slots. Kernel-owned. @nosave a restore makes each saved pipe anew, taking slots from a fresh allocator */
   private readonly free: number[] = [];
-  /** Monotonic inode numbers for pipes (st_ino). */
+  /** Monotonic inode numbers for pipes (st_ino). @nosave restored pipes get new inode numbers, as after a reboot */
   private nextIno = 1n;
 
-  constructor(readonly arena: RingArena, private readonly now: () => bigint) {
+  constructor(
+    /** The shared ring arena. @nosave a new one per kernel; pipes' bytes are saved per pipe */
+    readonly arena: RingArena,
+    /** The platform's clock (pipe creation times). @nosave */
+    private readonly now: () => bigint,
+  ) {
     for (let i = arena.slots - 1; i >= 1; i--) this.free.push(i);
   }
 
@@ -41,17 +46,23 @@ export class PipeAllocator {
  * ring header mirrors so that workers see EOF and EPIPE without asking.
  */
 export class Pipe {
-  /** Open read-end / write-end descriptions. Kernel-owned; mirrored into the ring header. */
+  /** Open read-end descriptions. Kernel-owned; mirrored into the ring header. @nosave counted again as restored ends open */
   readers = 0;
+  /** Open write-end descriptions, as `readers`. @nosave counted again as restored ends open */
   writers = 0;
-  /** Waiters for readiness changes seen by the kernel (poll, kernel-side reads). Not saved. */
+  /** Waiters for readiness changes seen by the kernel (poll, kernel-side reads). @nosave held calls are re-issued */
   private waiting: Array<() => void> = [];
+  /** A wait on the ring's sequence word is armed. @nosave */
   private watching = false;
 
   constructor(
+    /** The allocator the ring returns to. @nosave the restoring kernel's */
     private readonly alloc: PipeAllocator,
+    /** Slot in the arena. @nosave a restored pipe gets a free slot; its buffered bytes are saved (PipeState.buffered) */
     readonly ring: number,
+    /** st_ino. @nosave see PipeAllocator.nextIno */
     readonly ino: bigint,
+    /** Creation time (st_atim/mtim/ctim). @saved PipeState.created */
     readonly created: bigint,
   ) {}
 
@@ -93,9 +104,17 @@ export class Pipe {
 
 /** One end of a pipe, as an open file description. */
 export class PipeEnd extends OpenFile {
+  /** @nosave a constant */
   readonly filetype = FileType.Unknown;
 
-  constructor(readonly pipe: Pipe, readonly isRead: boolean, private readonly pid: () => number) {
+  constructor(
+    /** The pipe. Fixed. @saved by pipe id */
+    readonly pipe: Pipe,
+    /** The read end (else the write end). Fixed. @saved as FileState.read */
+    readonly isRead: boolean,
+    /** Who holds the ring's lock while this end copies (lock recovery). @nosave the restoring kernel's owner */
+    private readonly pid: () => number,
+  ) {
     super(isRead, !isRead);
     pipe.openEnd(isRead);
   }

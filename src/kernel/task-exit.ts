@@ -19,7 +19,10 @@ export function exitTask(k: Kernel, t: Task, status: number): void {
   // A killed worker may hold a ring lock; release it as robust futexes do.
   for (let ring = 1; ring < k.pipes.arena.slots; ring++) k.pipes.arena.breakLocks(ring, t.pid);
   t.fds.closeAll();
-  const oldGroup = t.pgrp;
+  // The groups this exit can orphan: the task's own (it may have been the link to the session) and its children's
+  // (init, their new parent, is in no group of theirs). Linux's kill_orphaned_pgrp, at exit and at reparenting.
+  const linked = new Set([t.pgrp, ...[...t.children].map((c) => c.pgrp)]);
+  const wasOrphaned = new Map([...linked].map((g) => [g, g.isOrphaned()]));
   t.becomeZombie(status);
   // A session leader's end frees its controlling terminal (SIGHUP to the foreground group).
   ttyTaskExited(k, t);
@@ -30,8 +33,7 @@ export function exitTask(k: Kernel, t: Task, status: number): void {
     k.init.children.add(c);
     if (c.state === TaskState.Zombie) reapIfInitChild(k, c);
   }
-  orphanCheck(k, oldGroup);
-  for (const g of new Set([...k.init.children].map((c) => c.pgrp))) orphanCheck(k, g);
+  for (const [g, was] of wasOrphaned) if (!was) hangUpIfOrphaned(k, g);
 
   notifyParent(k, t);
   reapIfInitChild(k, t);
@@ -44,10 +46,11 @@ export function reapIfInitChild(k: Kernel, t: Task): void {
 }
 
 /**
- * POSIX: when a process group becomes orphaned and has a stopped member, every
- * member gets SIGHUP and then SIGCONT, so it is not left stopped forever.
+ * POSIX: when a process group becomes orphaned (the caller saw it was not) and
+ * has a stopped member, every member gets SIGHUP and then SIGCONT, so it is
+ * not left stopped forever. A group that was orphaned already gets nothing.
  */
-function orphanCheck(k: Kernel, g: Task['pgrp']): void {
+function hangUpIfOrphaned(k: Kernel, g: Task['pgrp']): void {
   const members = [...g.members].filter((m) => m.alive);
   if (members.length === 0 || !members.some((m) => m.state === TaskState.Stopped)) return;
   if (!g.isOrphaned()) return;

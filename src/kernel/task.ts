@@ -21,82 +21,96 @@ export const enum TaskState {
 
 /** A call the kernel has left pending, with how to finish it early. */
 export interface PendingCall {
+  /** Which call of the task this is ({@link Task.callId} when it was taken); a late answer for another is dropped. */
+  id: number;
   /** Call number, for listings. */
   nr: number;
   /** Stops waiting (timers, watchers) without answering; the caller answers. */
   cancel(): void;
+  /**
+   * What a snapshot does with the call: 'restart' (cancel it and have the
+   * worker unwind and re-issue it after the restore: it has had no effect yet)
+   * or 'finish' (let it complete and answer first, because its effect cannot
+   * be undone or repeated: a spawn in progress creates a child once).
+   */
+  onSnapshot: 'restart' | 'finish';
 }
 
 /**
  * A task: one guest process (wVisor guests are single-threaded, so a process is
  * one task, as a thread group of one in gVisor). Plain data plus handles the
  * kernel rebuilds after a restore.
+ *
+ * Every field's comment says what it means, who changes it, and whether a
+ * snapshot keeps it: `@saved` (describeKernel writes it, restoreKernel reads
+ * it back) or `@nosave` (and what rebuilds it after a restore, as gVisor's
+ * `state:"nosave"` + `afterLoad`). snapshot/classification.test.ts fails on a
+ * field with neither, and checks that every `@saved` field survives a round trip.
  */
 export class Task {
-  /** Parent task; init for orphans. Changed on re-parenting. Saved (as pid). */
+  /** Parent task; init for orphans. Changed on spawn and re-parenting. @saved as ppid */
   parent: Task | null = null;
-  /** Live and zombie children. Changed by spawn/reap/re-parenting. Saved (as pids). */
+  /** Live and zombie children. Changed by spawn/reap/re-parenting. @nosave rebuilt from each task's ppid */
   readonly children = new Set<Task>();
-  /** Process group. Changed by setpgid/setsid. Saved (as pgid). */
+  /** Process group. Changed by setpgid/setsid. @saved as pgid and sid */
   pgrp!: ProcessGroup;
-  /** Run state. Changed by the kernel only. Saved. */
+  /** Run state. Changed by the kernel only. @saved blocked is saved as running (its call is re-issued) */
   state: TaskState = TaskState.Running;
-  /** Open fds. Changed by the task's own calls (and spawn). Saved. */
+  /** Open fds. Changed by the task's own calls (and spawn). @saved by open-file id */
   readonly fds: FdTable;
-  /** Linux wait status once a zombie. Saved. */
+  /** Linux wait status once a zombie. Set by becomeZombie. @saved */
   exitStatus = 0;
-  /** Signal that stopped the task (WSTOPSIG). Saved. */
+  /** Signal that stopped the task (WSTOPSIG). Changed by task-signals.ts. @saved */
   stopSignal = 0;
-  /** A stop or continue not yet reported to a waiting parent (WUNTRACED/WCONTINUED). Saved. */
+  /** A stop or continue not yet reported to a waiting parent (WUNTRACED/WCONTINUED). Changed by task-signals.ts and wait. @saved */
   waitReport: 'stopped' | 'continued' | null = null;
-  /** The call the kernel is holding, if any. Not saved: a restored task re-issues its call. */
+  /** Numbers the calls the kernel takes from the worker (dispatch increments it). @nosave a restored task's calls start over */
+  callId = 0;
+  /** The call the kernel is holding, if any. Set by Kernel.block, cleared by answer. @nosave a restored task re-issues its call */
   pending: PendingCall | null = null;
-  /** An answer (errno) held while the task is stopped. Not saved (see pending). */
+  /** An answer (errno) held while the task is stopped. Set by answer. @nosave a snapshot delivers it before imaging */
   heldAnswer: number | null = null;
-  /** The worker is parked at a stop checkpoint. Not saved. */
+  /** The worker is parked at a stop checkpoint. @nosave a restored stopped task is parked again by resumeFromImages */
   atCheckpoint = false;
-  /** True while the kernel is handling or holding one of the task's calls. Not saved. */
+  /** True while the kernel is handling or holding one of the task's calls. @nosave a restored task has no call yet */
   inCall = false;
-  /** Channel page shared with the worker. Not saved: a fresh one is made on restore. */
+  /** Channel page shared with the worker. @nosave a fresh one is made by startWorker */
   channel: ChannelViews | null = null;
-  /** The worker running the guest. Not saved: restarted on restore. */
+  /** The worker running the guest. @nosave restarted by resumeFromImages */
   worker: TaskWorkerHandle | null = null;
-  /** Resolves with the wait status when the task becomes a zombie. Not saved. */
+  /** Resolves with the wait status when the task becomes a zombie. @nosave made by the constructor */
   readonly exited: Promise<number>;
+  /** Settles `exited`. @nosave made by the constructor */
   private resolveExit!: (status: number) => void;
-  /** Monotonic ms when the task started. Saved (as an offset). */
-  readonly startedMs: number;
-  /** SHA-256 of the module the task runs. Saved. */
+  /** SHA-256 of the (rewritten) module the task runs. Changed by spawn. @saved */
   moduleHash = '';
-  /** Where the module came from: a VFS path, or the host's name for it. Saved (restore finds the module there). */
+  /** Where the module came from: a VFS path, or `host:PATH` for bytes the host gave. Changed by spawn. @saved restore finds the module there */
   program = '';
-  /** A snapshot asked this task to unwind at its next syscall entry. Not saved. */
+  /** A snapshot asked this task to unwind at its next syscall entry. Set by requestImage. @nosave */
   snapshotRequested = false;
-  /** The task's user-space state once unwound for a snapshot. Saved (it is the snapshot). */
+  /** The task's user-space state once unwound for a snapshot. Set by the worker's image message. @saved it is the snapshot */
   image: TaskImage | null = null;
-  /** Called when `image` arrives. Not saved. */
+  /** Called when `image` arrives. Set by requestImage. @nosave */
   onImage: ((image: TaskImage) => void) | null = null;
-  /** seccomp filters (the authority; the worker evaluates a copy). Inherited by children. Saved. */
+  /** seccomp filters (the authority; the worker evaluates a copy). Changed by seccomp(); inherited by children. @saved a restore never loosens the sandbox */
   seccomp: FilterStack | null = null;
-  /** prctl(PR_SET_NO_NEW_PRIVS): required before installing a filter, as Linux requires without CAP_SYS_ADMIN. Inherited. Saved. */
+  /** prctl(PR_SET_NO_NEW_PRIVS): required before installing a filter, as Linux requires without CAP_SYS_ADMIN. Inherited. @saved */
   noNewPrivs = false;
-  /** CPU time (ns) carried over from before a restore. Saved. */
+  /** CPU time (ns) from before the current worker (earlier workers, before a restore). Changed when a worker parks. @saved as cpuNs, with the worker's share added */
   cpuBaseNs = 0;
 
   constructor(
-    /** Process id. Fixed. Saved. */
+    /** Process id. Fixed. @saved */
     readonly pid: number,
-    /** Argument vector (argv[0] is the program's name). Fixed. Saved. */
+    /** Argument vector (argv[0] is the program's name). Fixed. @saved */
     readonly argv: readonly string[],
-    /** Environment as NAME=VALUE strings. Fixed. Saved. */
+    /** Environment as NAME=VALUE strings. Fixed. @saved */
     readonly env: readonly string[],
     fdLimit: number,
     onFdChange: (t: Task, fd: number) => void,
-    nowMs: number,
   ) {
     this.fds = new FdTable(fdLimit, (fd) => onFdChange(this, fd));
     this.exited = new Promise((r) => { this.resolveExit = r; });
-    this.startedMs = nowMs;
   }
 
   /** Marks the task a zombie with a wait status. Called once, by task-exit.ts. */

@@ -142,45 +142,47 @@ export interface TtyState {
  * of it is a {@link TtyFile}; they share this object.
  */
 export class Tty {
-  /** Modes. Changed by tcsetattr. Saved. */
+  /** Modes. Changed by tcsetattr. @saved */
   termios: Termios = saneTermios();
-  /** Window size in characters. Changed by the host (resize). Saved. */
+  /** Window width in characters. Changed by the host (resize). @saved */
   cols: number;
+  /** Window height in characters. Changed by the host (resize). @saved */
   rows: number;
-  /** The session this is the controlling terminal of. Changed by spawn/open/session leader exit. Saved (as sid). */
+  /** The session this is the controlling terminal of. Changed by spawn/open/session leader exit. @saved as sid */
   session: Session | null = null;
-  /** Foreground process group id (0: none). Changed by tcsetpgrp and acquisition. Saved. */
+  /** Foreground process group id (0: none). Changed by tcsetpgrp and acquisition. @saved */
   fgPgid = 0;
-  /** Canonical mode: complete lines ready for read(); an empty line is ^D at line start (EOF). Saved. */
+  /** Canonical mode: complete lines ready for read(); an empty line is ^D at line start (EOF). @saved */
   private lines: Uint8Array[] = [];
-  /** Canonical mode: the line being edited. Saved. */
+  /** Canonical mode: the line being edited. @saved */
   private edit: number[] = [];
-  /** Non-canonical mode: bytes ready for read(). Saved. */
+  /** Non-canonical mode: bytes ready for read(). @saved */
   private raw: number[] = [];
-  /** Output column (for tab erase), as n_tty's ldata->column. Changed by output and echo. Saved. */
+  /** Output column (for tab erase), as n_tty's ldata->column. Changed by output and echo. @saved */
   column = 0;
-  /** Column where the line being edited started. Saved. */
+  /** Column where the line being edited started. @saved */
   private canonColumn = 0;
-  /** monotonic ms of the last input byte (VTIME's inter-byte timer). Not saved (timers restart). */
+  /** monotonic ms of the last input byte (VTIME's inter-byte timer). @nosave timers restart */
   private lastInputMs = 0;
-  /** The host went away: reads get EOF, kernel-side writes EIO. Saved. */
+  /** The host went away: reads get EOF, kernel-side writes EIO. @saved */
   hungUp = false;
-  /** Output ring the tasks' workers write into; read only by this tty. Not saved by reference (its bytes are). */
+  /** Output ring the tasks' workers write into; read only by this tty. @saved as its undrained bytes (TtyState.output), into a new ring */
   readonly pipe: Pipe;
-  /** Readers and pollers waiting for input (or a foreground change). Not saved (held calls are re-issued). */
+  /** Readers and pollers waiting for input (or a foreground change). @nosave held calls are re-issued */
   private readonly waiters = new Set<() => void>();
-  /** The host's output sink; null until attached (after a restore). Not saved. */
+  /** The host's output sink; null until attached (after a restore). @nosave the host attaches again */
   private sink: TtyOutput | null;
-  /** Output paused while the host's sink digests a chunk. Not saved. */
+  /** Output paused while the host's sink digests a chunk. @nosave */
   private paused = false;
-  /** A drain of the output ring is scheduled. Not saved. */
+  /** A drain of the output ring is scheduled. @nosave */
   private watching = false;
-  /** Scratch buffer for draining the ring. */
+  /** Scratch buffer for draining the ring. @nosave */
   private readonly chunk = new Uint8Array(1 << 16);
 
   constructor(
+    /** The kernel. @nosave the restoring kernel makes the tty */
     private readonly k: Kernel,
-    /** Name under /dev ("pts/0"); snapshots name the tty by it. Fixed. Saved. */
+    /** Name under /dev ("pts/0"); snapshots name the tty by it. Fixed. @saved */
     readonly name: string,
     pipe: Pipe,
     opts: { cols: number; rows: number; onOutput?: TtyOutput },
@@ -514,7 +516,7 @@ export class Tty {
     return n;
   }
 
-  /** VMIN=0, VTIME>0: when each blocked reader's timer runs out (monotonic ms). Not saved. */
+  /** VMIN=0, VTIME>0: when each blocked reader's timer runs out (monotonic ms). @nosave held reads are re-issued */
   private readonly readTimers = new Map<Task | null, number>();
 
   private timedOut(t: Task | null): boolean {
@@ -751,9 +753,17 @@ export function ttyTaskExited(k: Kernel, t: Task): void {
  * reads come to the kernel and block there.
  */
 export class TtyFile extends OpenFile {
+  /** @nosave a constant */
   readonly filetype = FileType.CharacterDevice;
 
-  constructor(private readonly k: Kernel, readonly tty: Tty, readable: boolean, writable: boolean) {
+  constructor(
+    /** The kernel. @nosave the restoring kernel makes the file */
+    private readonly k: Kernel,
+    /** The terminal. Fixed. @saved by name */
+    readonly tty: Tty,
+    readable: boolean,
+    writable: boolean,
+  ) {
     super(readable, writable);
   }
 

@@ -9,16 +9,17 @@ import { encodeDirents, type NodeHandle, type Vfs, FileType as VfsType } from '.
  * last close, so an unlinked file stays usable while open.
  */
 export class VfsFile extends OpenFile {
-  /** File offset, shared by all fds of this description. Changed by read/write/seek. Saved. */
+  /** File offset, shared by all fds of this description. Changed by read/write/seek. @saved */
   offset = 0;
 
   constructor(
+    /** The filesystem. @nosave the restoring kernel's (loaded from the snapshot) */
     private readonly vfs: Vfs,
-    /** The node. Fixed. Saved (handles are plain data). */
+    /** The node. Fixed. @saved handles are plain data */
     readonly node: NodeHandle,
     readable: boolean,
     writable: boolean,
-    /** Absolute path at open, for listings and messages only. Saved. */
+    /** Absolute path at open, for listings and messages only. @saved */
     readonly path: string,
   ) {
     super(readable, writable);

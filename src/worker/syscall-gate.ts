@@ -145,6 +145,11 @@ export class SyscallGate {
       a[0] = BigInt(nr);
       for (let i = 0; i < 6; i++) a[i + 1] = BigInt(d[wordArgLo(i)]) | (BigInt(d[wordArgHi(i)]) << 32n);
       const e = this.ch.call(Internal.SeccompNotify);
+      if (e === RESTART && this.unwinder) {
+        // A snapshot cancelled the supervisor's decision: unwind here, and the call is filtered and asked again after the restore.
+        this.unwinder.startUnwind();
+        return RESTART;
+      }
       return e === NOTIF_CONTINUE ? RUN : e;
     }
     if (action === SECCOMP_RET_TRACE) {

@@ -96,17 +96,17 @@ export interface FilterStackOptions {
 export class FilterStack {
   /**
    * Installed filters, oldest first (index = install order). Changed by
-   * install() (kernel side) and load(); saved by save(); the jitted functions
-   * are not saved and are rebuilt by load().
+   * install() (kernel side) and load(); the jitted functions are rebuilt by load().
+   * @saved by save()
    */
   private readonly filters: InstalledFilter[] = [];
-  /** Sum over filters of (len + 4), as seccomp_attach_filter counts them. */
+  /** Sum over filters of (len + 4), as seccomp_attach_filter counts them. @nosave recounted by load() */
   private pathInsns = 0;
-  /** Whether install() compiles filters (set at construction, not saved). */
+  /** Whether install() compiles filters (set at construction). @nosave the loader's choice */
   private readonly useJit: boolean;
   /**
    * Index of the filter that decided the last run(), or -1 when all allowed.
-   * Written by run(); read by the caller right after; not saved.
+   * Written by run(); read by the caller right after. @nosave
    */
   lastMatch = -1;
 

@@ -24,14 +24,20 @@ export class SnapshotError extends Error {
  * `onParked` runs once every task is parked, before anything is recorded.
  */
 export async function captureKernel(k: Kernel, timeoutMs = 10_000, onParked: () => void = () => {}): Promise<KernelState> {
-  const live = [...k.tasks.values()].filter((t) => t !== k.init && t.alive);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
-  const all = Promise.all(live.map((t) => k.requestImage(t)));
+  const unimaged = () => [...k.tasks.values()].filter((t) => t !== k.init && t.alive && !t.image);
+  // Rounds until every live task is parked: a spawn that was in progress finishes first (kernel.ts requestImage),
+  // and the child it made joins the next round. A task that dies meanwhile needs no image.
+  const all = (async () => {
+    for (let live = unimaged(); live.length > 0; live = unimaged()) {
+      await Promise.all(live.map((t) => Promise.race([k.requestImage(t), t.exited])));
+    }
+  })();
   const r = await Promise.race([all, timeout]);
   clearTimeout(timer);
   if (r === 'timeout') {
-    const stuck = live.filter((t) => !t.image).map((t) => `${t.pid} (${t.argv[0]})`);
+    const stuck = unimaged().map((t) => `${t.pid} (${t.argv[0]})`);
     throw new SnapshotError(`task ${stuck.join(', ')} did not reach a safe point within ${timeoutMs / 1000} s: `
       + 'a task is saved at its next system call, and this one is computing without making any; try again later');
   }
@@ -113,8 +119,11 @@ function describeTask(t: Task, fileId: (f: OpenFile) => number): SavedTask {
     stopSignal: t.stopSignal,
     waitReport: t.waitReport,
     moduleHash: t.moduleHash,
+    program: t.program,
     cpuNs: t.cpuNs(),
     fds,
+    noNewPrivs: t.noNewPrivs,
+    seccomp: t.seccomp ? t.seccomp.save() : null,
     ...(t.image ? { image: t.image } : {}),
   };
 }

@@ -16,7 +16,11 @@ import type { KernelState } from './kernel-state.js';
  *   the payload: u32 JSON length, JSON, then the attachments (u32 length, bytes) back to back
  */
 export const SNAPSHOT_MAGIC = 'WVISNAP\n';
-export const SNAPSHOT_VERSION = 1;
+/**
+ * Version 2 saves each task's seccomp filters, no_new_privs and program path. Version 1 files lacked
+ * them, so a filtered task would come back unfiltered: they are refused, with a message.
+ */
+export const SNAPSHOT_VERSION = 2;
 const PAGE = 65536;
 const CHUNK = 1 << 20;
 
@@ -124,6 +128,10 @@ export async function decodeSnapshot(bytes: Uint8Array, codec: SnapshotCodec): P
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = dv.getUint32(8, true);
+  if (version === 1) {
+    throw new SnapshotError('snapshot format version 1 was written by an earlier wVisor that did not save seccomp filters, '
+      + 'so restoring it could run a filtered program unfiltered; take the snapshot again with this version');
+  }
   if (version !== SNAPSHOT_VERSION) {
     throw new SnapshotError(`snapshot format version ${version} is not supported (this wVisor reads version ${SNAPSHOT_VERSION}); `
       + 'restore it with the wVisor version that wrote it');

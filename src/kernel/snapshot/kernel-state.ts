@@ -2,6 +2,7 @@ import type { FileType } from '../abi/wasi-types.js';
 import type { NodeHandle, VfsState } from '../vfs/index.js';
 import type { TaskImage } from './task-image.js';
 import type { TtyState } from '../tty.js';
+import type { FilterStackState } from '../seccomp/filter-stack.js';
 
 /**
  * The kernel's state as plain data with named fields (never positional), what
@@ -34,7 +35,13 @@ export interface TaskState {
   stopSignal: number;
   waitReport: 'stopped' | 'continued' | null;
   moduleHash: string;
+  /** Where the module came from (Task.program): a VFS path or `host:PATH`. */
+  program: string;
   cpuNs: number;
+  /** prctl(PR_SET_NO_NEW_PRIVS). */
+  noNewPrivs: boolean;
+  /** The task's seccomp filters (FilterStack.save), null without any. A restore refuses a stack it cannot load. */
+  seccomp: FilterStackState | null;
   fds: Array<{ fd: number; file: number; rightsBase: string; rightsInheriting: string; preopen?: string }>;
   /** User-space state; absent for zombies. */
   image?: TaskImage;

@@ -7,6 +7,7 @@ import { Task, TaskState } from '../task.js';
 import { Tty, TtyFile } from '../tty.js';
 import { VfsFile } from '../vfs-file.js';
 import { Vfs } from '../vfs/index.js';
+import { FilterStack } from '../seccomp/filter-stack.js';
 import { resumeFromImages, SnapshotError } from './capture.js';
 import type { KernelState } from './kernel-state.js';
 
@@ -99,9 +100,19 @@ async function build(k: Kernel, platform: Platform, state: KernelState,
   const groups = new Map<number, ProcessGroup>([[1, k.init.pgrp]]);
   const tasks = new Map<number, Task>();
   for (const s of state.tasks) {
-    const t = new Task(s.pid, s.argv, s.env, k.limits.maxFds, (task, fd) => k.refreshHint(task, fd), platform.monotonicMs());
+    const t = new Task(s.pid, s.argv, s.env, k.limits.maxFds, (task, fd) => k.refreshHint(task, fd));
     t.moduleHash = s.moduleHash;
+    t.program = s.program;
     t.cpuBaseNs = s.cpuNs;
+    t.noNewPrivs = s.noNewPrivs;
+    if (s.seccomp) {
+      // Policy comes back with the task or the restore fails: it never runs a task with fewer filters than it had.
+      try {
+        t.seccomp = FilterStack.load(s.seccomp);
+      } catch (e) {
+        throw new SnapshotError(`task ${s.pid}'s seccomp filters cannot be loaded (${(e as Error).message}); the file is corrupt`);
+      }
+    }
     t.stopSignal = s.stopSignal;
     t.waitReport = s.waitReport;
     let session = sessions.get(s.sid);

@@ -146,20 +146,23 @@ const spawn: Handler = (k, t, c) => {
     fds.set(childFd, { ...e, preopen: undefined });
   }
   const env = req.cwd !== null ? [...req.env.filter((v) => !v.startsWith('PWD=')), `PWD=${req.cwd}`] : req.env;
+  // Loading the module takes a while. The answer goes to this call only (`id`), and a snapshot lets the spawn
+  // finish rather than re-issue it after the restore, which would start the child twice.
+  const id = t.callId;
   k.spawn({ bytes, program: found.path, argv: req.argv, env, fds, parent: t, pgid: req.pgid }).then((r) => {
-    if (typeof r === 'number') return k.answer(t, r);
+    if (typeof r === 'number') return k.answer(t, r, id);
     c.res[0] = BigInt(r.pid);
-    k.answer(t, Errno.SUCCESS);
+    k.answer(t, Errno.SUCCESS, id);
   }, (e: unknown) => {
     if (e instanceof ModuleError) {
       k.writeStderr(t, `${req.argv[0] ?? req.path}: ${e.message}\n`);
-      k.answer(t, Errno.NOEXEC);
+      k.answer(t, Errno.NOEXEC, id);
     } else {
       k.onLog(`kernel: spawn failed: ${(e as Error)?.stack ?? e}`);
-      k.answer(t, Errno.IO);
+      k.answer(t, Errno.IO, id);
     }
   });
-  return k.block(t, NR.spawn, () => {});
+  return k.block(t, NR.spawn, () => {}, 'finish');
 };
 
 const setpgid: Handler = (k, t, c) => {

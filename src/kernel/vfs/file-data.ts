@@ -6,9 +6,9 @@
  * Limits (EFBIG, ENOSPC) are checked by the caller before it calls these.
  */
 export class FileData {
-  /** Storage; its length is the capacity. Replaced when growing; saved (first `size` bytes). */
+  /** Storage; its length is the capacity. Replaced when growing. @saved its first `size` bytes */
   private buf: Uint8Array;
-  /** Logical file size in bytes; changed by write and truncate; saved. */
+  /** Logical file size in bytes; changed by write and truncate. @saved */
   size: number;
 
   constructor(initial?: Uint8Array) {

@@ -75,17 +75,19 @@ const utf8 = new TextEncoder();
  * Reads do not update atime (as a `noatime` mount).
  */
 export class MemFs implements FsBackend {
+  /** @nosave a constant */
   readonly kind = 'memory';
+  /** @nosave a constant */
   readonly root: NodeId = ROOT_INO;
-  /** All live inodes by number. Changed by every create/remove; saved. */
+  /** All live inodes by number. Changed by every create/remove. @saved as InodeState */
   private readonly inodes = new Map<number, Inode>();
-  /** Next inode number to hand out. Saved. */
+  /** Next inode number to hand out. @saved */
   private nextIno = ROOT_INO;
-  /** Bytes of file data and symlink targets in use; recomputed on load. */
+  /** Bytes of file data and symlink targets in use. @nosave recomputed on load */
   private usedBytes = 0;
-  /** Limits; fixed at creation, saved. */
+  /** Limits; fixed at creation. @saved */
   readonly limits: MemFsLimits;
-  /** Clock and random source; injected, not saved. */
+  /** Clock and random source. @nosave injected by the loader */
   private readonly env: MemFsEnv;
 
   constructor(env: MemFsEnv, limits: Partial<MemFsLimits> = {}) {

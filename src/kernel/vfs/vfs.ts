@@ -98,15 +98,15 @@ function byteLength(s: string): number {
  * Linux/WASI path resolution over them. See index.ts for the contract.
  */
 export class Vfs {
-  /** Mounts by id. Changed by mount/umount; saved. */
+  /** Mounts by id. Changed by mount/umount. @saved as MountState (host backends are re-attached by the host) */
   private readonly mounts = new Map<number, Mount>();
-  /** Covered directory ("mount:node") → id of the mount on it. Rebuilt on load. */
+  /** Covered directory ("mount:node") → id of the mount on it. @nosave rebuilt on load from the mounts */
   private readonly covered = new Map<string, number>();
-  /** Next mount id. Saved. */
+  /** Next mount id. @saved */
   private nextMountId = 0;
-  /** Clock and random source; injected, not saved. */
+  /** Clock and random source. @nosave injected by the loader */
   readonly env: VfsEnv;
-  /** Root directory of the VFS. */
+  /** Root directory of the VFS. @nosave always the first mount's root */
   readonly root: NodeHandle;
 
   constructor(env: VfsEnv, rootFs: FsBackend) {
