@@ -59,8 +59,11 @@ typedef struct wv_spawn_req {
   const wv_spawn_fd *fds;
   uint32_t nfds;
   int32_t pgid;
-  uint32_t flags;            /* reserved, 0 */
+  uint32_t flags;            /* WV_SPAWN_SETSID or 0; other bits reserved, 0 */
 } wv_spawn_req;
+/* The child leads a new session and process group, as if it called setsid()
+ * first (pgid must then be -1, else EPERM). */
+#define WV_SPAWN_SETSID 1
 
 #ifdef __wasi__
 int32_t __wv_spawn(const wv_spawn_req *req, int32_t *pid_out) WV_IMPORT(spawn);
@@ -345,6 +348,7 @@ static inline int wv_spawn(const wv_spawn_req *req) {
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&at, req->pgid);
   }
+  if (req->flags & WV_SPAWN_SETSID) posix_spawnattr_setflags(&at, req->pgid >= 0 ? POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSID : POSIX_SPAWN_SETSID);
   err = strchr(path, '/') ? posix_spawn(&pid, path, &fa, &at, argv, envp)
                           : posix_spawnp(&pid, path, &fa, &at, argv, envp);
 out:

@@ -14,6 +14,8 @@ import { PENDING, type Handler } from './index.js';
 const WNOHANG = 1;
 const WUNTRACED = 2;
 const WCONTINUED = 8;
+/** Spawn request flag: the child leads a new session (and group), as if it called setsid(). */
+const SPAWN_SETSID = 1;
 
 const proc_exit: Handler = (k, t, c) => {
   exitTask(k, t, waitStatus.exited(u32(c, 0)));
@@ -127,8 +129,10 @@ const spawn: Handler = (k, t, c) => {
   } catch {
     return Errno.INVAL;
   }
-  if (req.flags !== 0) return Errno.INVAL;
+  if (req.flags & ~SPAWN_SETSID) return Errno.INVAL;
   if (req.pgid < -1) return Errno.INVAL;
+  const newSession = (req.flags & SPAWN_SETSID) !== 0;
+  if (newSession && req.pgid !== -1) return Errno.PERM; // setsid() then setpgid(): a session leader cannot move
   const found = k.findProgram(req.path);
   if (typeof found === 'number') return found;
   const bytes = found.bytes;
@@ -149,7 +153,7 @@ const spawn: Handler = (k, t, c) => {
   // Loading the module takes a while. The answer goes to this call only (`id`), and a snapshot lets the spawn
   // finish rather than re-issue it after the restore, which would start the child twice.
   const id = t.callId;
-  k.spawn({ bytes, program: found.path, argv: req.argv, env, fds, parent: t, pgid: req.pgid }).then((r) => {
+  k.spawn({ bytes, program: found.path, argv: req.argv, env, fds, parent: t, pgid: req.pgid, newSession }).then((r) => {
     if (typeof r === 'number') return k.answer(t, r, id);
     c.res[0] = BigInt(r.pid);
     k.answer(t, Errno.SUCCESS, id);
