@@ -7,6 +7,7 @@ const usage = `wvisor: a sandbox kernel for WebAssembly (WASI preview1) programs
 ${runUsage}
        wvisor restore FILE
        wvisor seccomp compile|disasm|explain ...
+       wvisor cc [clang options] FILE.c... -o OUT.wasm [--keep-original FILE]
        wvisor help`;
 
 /** Entry point: one clear line on bad input, a non-zero exit, never a stack trace. */
@@ -26,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
         stdout: (s: string) => { process.stdout.write(s); },
         stderr: (s: string) => { process.stderr.write(s); },
       });
+    }
+    case 'cc': {
+      const { cc } = await import('./cc.js');
+      return cc(rest);
     }
     case 'help': case '--help': case '-h':
       process.stdout.write(`${usage}\n`);
