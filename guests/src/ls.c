@@ -1,4 +1,4 @@
-/* ls - @desc lists directory contents, sorted, one per line (-a: dot files too; -l: type, mode, links, size; -1) */
+/* ls - @desc lists directory contents, sorted: in columns on a terminal, else one per line (-a: dot files too; -l: type, mode, links, size; -1: one per line) */
 #include <dirent.h>
 #include <stdint.h>
 #include <errno.h>
@@ -7,8 +7,45 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "wvisor.h"
+#ifndef __wasi__
+#include <sys/ioctl.h>
+#endif
 
-static int all, longfmt;
+static int all, longfmt, columns;
+
+/* The terminal's width: stdout's window size, else 80. */
+static int term_width(void) {
+#ifdef __wasi__
+  wv_winsize ws;
+  if (__wv_tiocgwinsz(1, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+#else
+  struct winsize ws;
+  if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+#endif
+  return 80;
+}
+
+/* Names down then across in as many columns of equal width as the terminal holds (ls -C). */
+static void print_columns(char **names, size_t n) {
+  if (n == 0) return;
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) if (strlen(names[i]) > w) w = strlen(names[i]);
+  w += 2;
+  size_t cols = (size_t)term_width() / w;
+  if (cols < 1) cols = 1;
+  size_t rows = (n + cols - 1) / cols;
+  for (size_t r = 0; r < rows; r++) {
+    for (size_t c = 0; c < cols; c++) {
+      size_t i = c * rows + r;
+      if (i >= n) break;
+      int last = c == cols - 1 || i + rows >= n;
+      if (last) printf("%s", names[i]);
+      else printf("%-*s", (int)w, names[i]);
+    }
+    putchar('\n');
+  }
+}
 
 static int by_name(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -63,10 +100,11 @@ static int list_dir(const char *dir) {
   }
   closedir(d);
   qsort(names, n, sizeof *names, by_name);
+  if (columns) print_columns(names, n);
   for (size_t i = 0; i < n; i++) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    show(path, names[i]);
+    if (!columns) show(path, names[i]);
     free(names[i]);
   }
   free(names);
@@ -79,10 +117,15 @@ int main(int argc, char **argv) {
     for (const char *p = argv[i] + 1; *p; p++) {
       if (*p == 'a') all = 1;
       else if (*p == 'l') longfmt = 1;
-      else if (*p == '1') continue;
+      else if (*p == '1') columns = -1;
       else { fprintf(stderr, "ls: invalid option -- '%c'\n", *p); return 2; }
     }
   }
+  #ifdef __wasi__
+  columns = columns == 0 && !longfmt && wv_isatty(1);
+#else
+  columns = columns == 0 && !longfmt && isatty(1);
+#endif
   int nargs = argc - i;
   if (nargs == 0) return list_dir(".");
   /* Files first, then directories with a heading each, as coreutils orders them. */

@@ -5,6 +5,7 @@ import { drain, feed } from './host-pipe.js';
 import { Kernel, type KernelLimits } from './kernel.js';
 import { ModuleError } from './module-loader.js';
 import { PipeEnd } from './pipe.js';
+import { RING_CAPACITY } from './pipe-ring.js';
 import type { Platform } from './platform.js';
 import { type Task, TaskState } from './task.js';
 import type { FilterStack } from './seccomp/filter-stack.js';
@@ -112,6 +113,21 @@ export interface ProcessInfo {
   command: string;
   /** CPU time in ms as the task's worker measured it (browsers give no real CPU time). */
   cpuMs: number;
+}
+
+/** A row of the pipe list: one pipe that some task holds an end of. */
+export interface PipeInfo {
+  /** The pipe's inode number (what fstat and `pipe:[N]` show). */
+  ino: number;
+  /** Bytes buffered now, of `capacity`. */
+  used: number;
+  capacity: number;
+  /** Open read-end and write-end descriptions (the host's ends included). */
+  readers: number;
+  writers: number;
+  /** The tasks holding each end, with the fd numbers they hold it at. */
+  readEnds: Array<{ pid: number; fd: number }>;
+  writeEnds: Array<{ pid: number; fd: number }>;
 }
 
 /** What the host asks of a new terminal. */
@@ -371,6 +387,29 @@ export class Sandbox {
         cpuMs: t.cpuNs() / 1e6 });
     }
     return out;
+  }
+
+  /**
+   * The pipes that tasks hold ends of, with their fill levels (the playground's
+   * lessons draw them). Ordered by inode number.
+   */
+  pipes(): PipeInfo[] {
+    const byIno = new Map<bigint, PipeInfo>();
+    for (const t of this.kernel.tasks.values()) {
+      if (t === this.kernel.init || !t.alive) continue;
+      for (const [fd, e] of t.fds.entries()) {
+        if (!(e.file instanceof PipeEnd)) continue;
+        const p = e.file.pipe;
+        let info = byIno.get(p.ino);
+        if (!info) {
+          info = { ino: Number(p.ino), used: p.arena.used(p.ring), capacity: RING_CAPACITY, readers: p.readers,
+            writers: p.writers, readEnds: [], writeEnds: [] };
+          byIno.set(p.ino, info);
+        }
+        (e.file.isRead ? info.readEnds : info.writeEnds).push({ pid: t.pid, fd });
+      }
+    }
+    return [...byIno.values()].sort((a, b) => a.ino - b.ino);
   }
 
   shutdown(): void {

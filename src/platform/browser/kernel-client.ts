@@ -57,6 +57,13 @@ export class KernelClient {
     });
   }
 
+  /** Ends the kernel worker (and with it every task worker it started); later requests fail. */
+  terminate(): void {
+    this.worker.terminate();
+    this.listeners.clear();
+    this.die('the kernel worker was ended (a new sandbox session replaced it)');
+  }
+
   /** Listens to the worker's events; returns the function that stops listening. */
   on(cb: Listener): () => void {
     this.listeners.add(cb);

@@ -150,6 +150,11 @@ async function handle(req: Request): Promise<Ops[Request['op']]['result']> {
       return sandbox.kill(req.pid, req.sig);
     case 'ps':
       return sandbox.ps();
+    case 'pipes':
+      return sandbox.pipes();
+    case 'populate':
+      populate(sandbox.kernel.vfs, req.dir, req.files);
+      return;
     case 'install': {
       // Load it first: a module that cannot run is refused with the loader's message, before it is placed.
       const loaded = await sandbox.kernel.modules.load(req.bytes);

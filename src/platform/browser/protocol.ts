@@ -5,7 +5,7 @@
  * Besides replies, the worker posts {@link KernelEvent}s (load progress, the
  * process list changed, output of processes started with `stream: true`).
  */
-import type { ProcessInfo } from '../../kernel/sandbox.js';
+import type { PipeInfo, ProcessInfo } from '../../kernel/sandbox.js';
 
 /** How a process ended (kernel/sandbox.ts ExitInfo, repeated here to keep the page free of kernel imports). */
 export interface ExitInfo {
@@ -25,7 +25,7 @@ export interface RunResult extends ExitInfo {
   stderr: string;
 }
 
-export type { ProcessInfo };
+export type { PipeInfo, ProcessInfo };
 
 /** Options of run/spawn, already validated by the page. */
 export interface StartOptions {
@@ -54,6 +54,10 @@ export interface Ops {
   wait: { args: { pid: number }; result: RunResult };
   kill: { args: { pid: number; sig: number }; result: number };
   ps: { args: Record<string, never>; result: ProcessInfo[] };
+  /** The pipes tasks hold ends of, with fill levels (Sandbox.pipes; the lessons' pictures). */
+  pipes: { args: Record<string, never>; result: PipeInfo[] };
+  /** Writes files (relative paths) under a directory of the VFS, creating subdirectories (the page's /etc/seccomp). */
+  populate: { args: { dir: string; files: Array<[string, Uint8Array]> }; result: void };
   /**
    * Puts a program a person brings into /bin (a dropped or picked .wasm). It is
    * compiled, checked and, when it lacks wVisor's instrumentation, rewritten
