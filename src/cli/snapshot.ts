@@ -1,21 +1,19 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Kernel } from '../kernel/kernel.js';
 import { Sandbox } from '../kernel/sandbox.js';
-import { captureKernel, SnapshotError } from '../kernel/snapshot/capture.js';
-import { decodeSnapshot, encodeSnapshot, type SnapshotCodec, type SnapshotFile } from '../kernel/snapshot/format.js';
-import { restoreKernel } from '../kernel/snapshot/restore.js';
+import { SnapshotError } from '../kernel/snapshot/capture.js';
+import { decodeSnapshot, type SnapshotCodec, type SnapshotFile } from '../kernel/snapshot/format.js';
+import { exportSnapshot, restoreSnapshotFile, saveSession } from '../kernel/snapshot/session.js';
+import { MemorySnapshotStore } from '../kernel/snapshot/store.js';
 import { HostFs } from '../platform/node/host-fs.js';
 import { NodePlatform } from '../platform/node/node-platform.js';
+import { nodeSnapshotCodec } from '../platform/node/snapshot-store.js';
 import { UsageError } from './args.js';
 
 const version = '0.1.0';
 
-export const nodeCodec: SnapshotCodec = {
-  sha256: (b) => new NodePlatform({ warmWorkers: false }).sha256(b),
-  gzip: async (b) => gzipSync(b, { level: 1 }),
-  gunzip: async (b) => gunzipSync(b),
-};
+/** Node's snapshot codec: SHA-256, gzip level 1, and public/bin as the bundle (its programs are referenced, not stored). */
+export const nodeCodec: SnapshotCodec = nodeSnapshotCodec();
 
 /** A host directory mounted by `wvisor run --dir`: a snapshot saves its mount by id only, restore mounts `host` there again. */
 export interface HostDirRecord {
@@ -28,23 +26,32 @@ export interface HostDirRecord {
 }
 
 /**
- * Saves every task of the kernel to `path` (the tasks are parked as images
- * and the kernel should then be shut down). `main` is the pid the CLI attaches
- * its stdio to after a restore; `dirs` are the host directories mounted.
+ * Saves every task of the kernel to `path` as an exported snapshot (format 3, format.ts; the tasks are
+ * parked as images and the kernel should then be shut down). `main` is the pid the CLI attaches its stdio
+ * to after a restore; `dirs` are the host directories mounted. Host programs are kept in the file (a
+ * bundled one by its hash), so it restores without them. The file is written whole or not at all.
  */
 export async function saveSnapshot(k: Kernel, path: string, main: number, onParked?: () => void,
   dirs: HostDirRecord[] = []): Promise<number> {
-  const state = await captureKernel(k, undefined, onParked);
-  const modules: SnapshotFile['modules'] = {};
-  for (const t of k.tasks.values()) {
-    if (t === k.init || !t.moduleHash) continue;
-    modules[t.moduleHash] = { path: t.program, where: t.program.startsWith('host:') ? 'host' : 'vfs' };
-  }
-  const bytes = await encodeSnapshot({ writer: `wvisor ${version}`, takenAt: Date.now(), state, modules, host: { main, dirs } },
-    nodeCodec);
+  const store = new MemorySnapshotStore();
+  await saveSession(k, store, 'cli', nodeCodec, {
+    writer: `wvisor ${version}`, host: { main, dirs }, resume: false, onParked,
+    programBytes: (program) => {
+      if (!program.startsWith('host:')) return undefined;
+      try {
+        return new Uint8Array(readFileSync(program.slice('host:'.length)));
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const bytes = await exportSnapshot(store, 'cli', nodeCodec, { verify: false });
+  const tmp = `${path}.${process.pid}.part`;
   try {
-    writeFileSync(path, bytes);
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
   } catch (e) {
+    rmSync(tmp, { force: true });
     throw new UsageError(`cannot write the snapshot to ${path}: ${(e as Error).message}`);
   }
   return bytes.length;
@@ -66,35 +73,16 @@ export async function restore(path: string): Promise<number> {
     if (e instanceof SnapshotError) throw new UsageError(`${path}: ${e.message}`);
     throw e;
   }
-  const platform = new NodePlatform();
-  let remounted = false;
-  const kernel = await restoreKernel(platform, file.state, async (hash, k) => {
-    // Called first after the filesystem is loaded and before any task runs: mount the host directories again.
-    if (!remounted) {
-      remounted = true;
-      remountHostDirs(k, file.host.dirs);
-    }
-    const where = file.modules[hash];
-    if (!where) throw new SnapshotError(`the snapshot names module ${hash.slice(0, 12)}… but not where it came from`);
-    let mbytes: Uint8Array;
-    if (where.where === 'host') {
-      const hostPath = where.path.slice('host:'.length);
+  const kernel = await restoreSnapshotFile(new NodePlatform(), file, nodeCodec, {
+    // After the filesystem is loaded and before any task runs: mount the host directories again.
+    beforeModules: (k) => remountHostDirs(k, file.host.dirs),
+    hostModule: (hostPath) => {
       try {
-        mbytes = readFileSync(hostPath);
+        return new Uint8Array(readFileSync(hostPath));
       } catch {
-        throw new SnapshotError(`module ${hostPath} is missing; put the same file back there to restore`);
+        return undefined;
       }
-    } else {
-      const r = k.readFile(where.path);
-      if (typeof r === 'number') throw new SnapshotError(`module ${where.path} is missing from the snapshot's filesystem`);
-      mbytes = r;
-    }
-    const loaded = await k.modules.load(mbytes);
-    if (loaded.hash !== hash) {
-      throw new SnapshotError(`module ${where.path.replace(/^host:/, '')} has changed since the snapshot was taken `
-        + '(its hash differs); restore needs the exact module it ran');
-    }
-    return loaded.module;
+    },
   }).catch((e: unknown) => {
     if (e instanceof SnapshotError) throw new UsageError(`${path}: ${e.message}`);
     throw e;

@@ -1,5 +1,5 @@
 import { readRewriteInfo } from '../instrument/rewrite-info.js';
-import { syscallByName, WASI_MODULE, WVISOR_MODULE } from './syscall-table.js';
+import { importProblem } from './syscall-table.js';
 import type { Platform } from './platform.js';
 
 /** Why a module cannot run, in words a person can act on. */
@@ -37,6 +37,8 @@ export const RUNTIME_MODULE = 'wvisor_rt';
 export class ModuleLoader {
   /** Compiled modules by the hash of the bytes given (original or rewritten). Not saved. */
   private readonly cache = new Map<string, Promise<LoadedModule>>();
+  /** Compiled modules by the hash of the bytes that run (Task.moduleHash): a snapshot resumes its tasks with them. */
+  private readonly byRunHash = new Map<string, WebAssembly.Module>();
   /** LoadedModule.noUnwind by the hash of the bytes that run (Task.moduleHash). */
   private readonly noUnwindByHash = new Map<string, string>();
 
@@ -56,6 +58,11 @@ export class ModuleLoader {
       }
       return p;
     });
+  }
+
+  /** The compiled module whose bytes that run have this hash (LoadedModule.hash, Task.moduleHash), if this loader made it. */
+  compiled(hash: string): WebAssembly.Module | undefined {
+    return this.byRunHash.get(hash);
   }
 
   /** Why tasks running the module with this hash (LoadedModule.hash) cannot be unwound; undefined: they can. */
@@ -91,19 +98,17 @@ export class ModuleLoader {
       }
     }
     if (noUnwind !== undefined) this.noUnwindByHash.set(hash, noUnwind);
+    this.byRunHash.set(hash, module);
     return noUnwind === undefined ? { hash, module, instrumented } : { hash, module, instrumented, noUnwind };
   }
 }
 
 function checkImports(module: WebAssembly.Module): void {
   for (const imp of WebAssembly.Module.imports(module)) {
-    const known = imp.kind === 'function' && (
-      ((imp.module === WASI_MODULE || imp.module === WVISOR_MODULE) && syscallByName(imp.name)?.module === imp.module)
-      || (imp.module === RUNTIME_MODULE && imp.name === 'preempt'));
-    if (!known) {
-      throw new ModuleError(`module imports ${imp.kind} "${imp.module}.${imp.name}", which wVisor does not provide `
-        + `(it provides ${WASI_MODULE} and ${WVISOR_MODULE}); build the program for wasm32-wasi`);
-    }
+    if (imp.kind === 'function' && imp.module === RUNTIME_MODULE && imp.name === 'preempt') continue;
+    const problem = imp.kind === 'function' ? importProblem(imp.module, imp.name)
+      : `module imports ${imp.kind} "${imp.module}.${imp.name}"; wVisor provides only functions`;
+    if (problem) throw new ModuleError(problem);
   }
   const exp = WebAssembly.Module.exports(module);
   if (!exp.some((e) => e.name === '_start' && e.kind === 'function')) {

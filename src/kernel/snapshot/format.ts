@@ -1,222 +1,144 @@
 import { SnapshotError } from './capture.js';
-import type { KernelState } from './kernel-state.js';
+import { decodeSnapshotV2 } from './format-v2.js';
+import { decodeChunk, encodeChunk, packSnapshot, unpackSnapshot, type SnapshotCodec, type SnapshotFile } from './pack.js';
+
+export type { ContentSource, ModuleRecord, SnapshotCodec, SnapshotFile } from './pack.js';
 
 /**
- * The snapshot file: magic, format version, checksum, then a payload of one
- * JSON document (named fields only) with binary attachments. Memory is cut
- * into 64 KiB pages, zero pages are elided and equal pages stored once. The
- * payload is stored in 1 MiB chunks, each gzip-compressed (with the
- * platform's gzip) when a sample of it shrinks, else stored as it is.
+ * The exported snapshot file, the interchange format between stores (a page's IndexedDB, a directory, the
+ * CLI's `--snapshot FILE`): self-contained, one snapshot's document and every chunk it references.
  *
- *   0   "WVISNAP\n"            magic
- *   8   u32 format version
+ *   0   "WVISNAP\n"        magic
+ *   8   u32 format version (3)
  *   12  u32 flags (reserved, 0)
- *   16  32 bytes SHA-256 of the uncompressed payload
- *   48  chunks: u32 raw length, u32 stored length, u32 1 if gzip else 0, stored bytes
- *   the payload: u32 JSON length, JSON, then the attachments (u32 length, bytes) back to back
+ *   16  32 bytes: SHA-256 of the document (the root chunk's raw bytes)
+ *   48  u32 number of chunk records, u32 reserved (0)
+ *   56  records, the root first: 32 bytes SHA-256 of the chunk's raw bytes, u32 stored length, stored bytes
+ *       (one encoding byte, 0 raw or 1 gzip, then the payload; see pack.ts)
+ * All integers little-endian. Every chunk is checked against its hash when read, so a flipped bit names
+ * the chunk it is in; a file cut short says so; bundled programs are referenced by their manifest sha256
+ * (pack.ts), so they are the one thing the file relies on the other side for.
+ *
+ * Version 2 files (one gzip-chunked payload, wVisor before this format) are still read: they hold the
+ * seccomp filters too (format-v2.ts). Version 1 files, which lacked them, are refused with a message.
  */
 export const SNAPSHOT_MAGIC = 'WVISNAP\n';
-/**
- * Version 2 saves each task's seccomp filters, no_new_privs and program path. Version 1 files lacked
- * them, so a filtered task would come back unfiltered: they are refused, with a message.
- */
-export const SNAPSHOT_VERSION = 2;
-const PAGE = 65536;
-const CHUNK = 1 << 20;
+export const SNAPSHOT_VERSION = 3;
+const HEADER = 56;
+const RECORD = 36;
 
-/** What a snapshot holds besides the kernel state: where to find each module again. */
-export interface SnapshotFile {
-  /** wVisor version that wrote it (for messages). */
-  writer: string;
-  /** Unix ms when it was taken. */
-  takenAt: number;
-  state: KernelState;
-  /** Module hashes the tasks run, with where they were found (a host path or a VFS path). */
-  modules: Record<string, { path: string; where: 'host' | 'vfs' }>;
-  /** Free-form host data (the CLI records which pid is its main process). */
-  host: Record<string, unknown>;
+/** A parsed exported file: its root and its chunks in stored form. */
+export interface SnapshotArchive {
+  root: string;
+  chunks: Map<string, Uint8Array>;
 }
 
-/** The byte services a snapshot needs from the platform. */
-export interface SnapshotCodec {
-  sha256(bytes: Uint8Array): Promise<string>;
-  gzip?(bytes: Uint8Array): Promise<Uint8Array>;
-  gunzip?(bytes: Uint8Array): Promise<Uint8Array>;
-}
-
-/** Serialises a snapshot: Uint8Arrays become attachments (memories paged and deduplicated), bigints strings. */
-export async function encodeSnapshot(file: SnapshotFile, codec: SnapshotCodec): Promise<Uint8Array> {
-  const blobs: Uint8Array[] = [];
-  const pages = new Map<string, number[]>();
-  const pageIndex = (p: Uint8Array): number => {
-    const key = quickHash(p);
-    const bucket = pages.get(key) ?? [];
-    for (const i of bucket) if (equal(blobs[i], p)) return i;
-    blobs.push(p);
-    bucket.push(blobs.length - 1);
-    pages.set(key, bucket);
-    return blobs.length - 1;
-  };
-  const json = JSON.stringify(file, function (this: Record<string, unknown>, key: string, value: unknown) {
-    if (typeof value === 'bigint') return { $big: value.toString() };
-    const raw = this[key];
-    if (raw instanceof Uint8Array) {
-      if (key === 'memory') {
-        const list: number[] = [];
-        for (let off = 0; off < raw.length; off += PAGE) {
-          const p = raw.subarray(off, Math.min(raw.length, off + PAGE));
-          list.push(isZero(p) ? -1 : pageIndex(p));
-        }
-        return { $pages: list, length: raw.length };
-      }
-      blobs.push(raw);
-      return { $bin: blobs.length - 1 };
-    }
-    return value;
-  });
-  const jsonBytes = new TextEncoder().encode(json);
-  let total = 4 + jsonBytes.length;
-  for (const b of blobs) total += 4 + b.length;
-  const payload = new Uint8Array(total);
-  const dv = new DataView(payload.buffer);
-  dv.setUint32(0, jsonBytes.length, true);
-  payload.set(jsonBytes, 4);
-  let at = 4 + jsonBytes.length;
-  for (const b of blobs) {
-    dv.setUint32(at, b.length, true);
-    payload.set(b, at + 4);
-    at += 4 + b.length;
-  }
-  const sum = hexToBytes(await codec.sha256(payload));
-  const chunks: Array<{ raw: number; gz: boolean; bytes: Uint8Array }> = [];
-  for (let off = 0; off < payload.length; off += CHUNK) {
-    const raw = payload.subarray(off, Math.min(payload.length, off + CHUNK));
-    let stored: Uint8Array = raw;
-    let gz = false;
-    if (codec.gzip) {
-      const probe = raw.subarray(0, Math.min(raw.length, PAGE));
-      if ((await codec.gzip(probe)).length < probe.length * 0.9) {
-        const packed = await codec.gzip(raw);
-        if (packed.length < raw.length) { stored = packed; gz = true; }
-      }
-    }
-    chunks.push({ raw: raw.length, gz, bytes: stored });
-  }
-  let size = 48;
-  for (const c of chunks) size += 12 + c.bytes.length;
+/** Writes an exported file from a root hash and chunks in stored form (the root among them). */
+export function writeArchive(root: string, chunks: Array<[string, Uint8Array]>): Uint8Array {
+  const ordered = [...chunks].sort((a, b) => (a[0] === root ? -1 : b[0] === root ? 1 : 0));
+  if (ordered[0]?.[0] !== root) throw new Error('writeArchive: the root chunk is missing');
+  let size = HEADER;
+  for (const [, s] of ordered) size += RECORD + s.length;
   const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
   out.set(new TextEncoder().encode(SNAPSHOT_MAGIC), 0);
-  const odv = new DataView(out.buffer);
-  odv.setUint32(8, SNAPSHOT_VERSION, true);
-  odv.setUint32(12, 0, true);
-  out.set(sum, 16);
-  let pos = 48;
-  for (const c of chunks) {
-    odv.setUint32(pos, c.raw, true);
-    odv.setUint32(pos + 4, c.bytes.length, true);
-    odv.setUint32(pos + 8, c.gz ? 1 : 0, true);
-    out.set(c.bytes, pos + 12);
-    pos += 12 + c.bytes.length;
+  dv.setUint32(8, SNAPSHOT_VERSION, true);
+  dv.setUint32(12, 0, true);
+  out.set(hexToBytes(root), 16);
+  dv.setUint32(48, ordered.length, true);
+  dv.setUint32(52, 0, true);
+  let at = HEADER;
+  for (const [h, s] of ordered) {
+    out.set(hexToBytes(h), at);
+    dv.setUint32(at + 32, s.length, true);
+    out.set(s, at + RECORD);
+    at += RECORD + s.length;
   }
   return out;
 }
 
-/** Reads a snapshot; refuses (SnapshotError) a file that is not one, of another version, or corrupt. */
-export async function decodeSnapshot(bytes: Uint8Array, codec: SnapshotCodec): Promise<SnapshotFile> {
-  if (bytes.length < 48 || new TextDecoder().decode(bytes.subarray(0, 8)) !== SNAPSHOT_MAGIC) {
-    throw new SnapshotError('not a wVisor snapshot (the magic bytes are missing); give a file written by wvisor run --snapshot');
+/** The format version of a file, after checking the magic (SnapshotError for a file that is not a snapshot). */
+export function snapshotVersion(bytes: Uint8Array): number {
+  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== SNAPSHOT_MAGIC) {
+    throw new SnapshotError('not a wVisor snapshot (the magic bytes are missing); give a file written by wvisor run --snapshot '
+      + 'or exported from the page');
   }
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = dv.getUint32(8, true);
+  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (version === 1) {
     throw new SnapshotError('snapshot format version 1 was written by an earlier wVisor that did not save seccomp filters, '
       + 'so restoring it could run a filtered program unfiltered; take the snapshot again with this version');
   }
-  if (version !== SNAPSHOT_VERSION) {
-    throw new SnapshotError(`snapshot format version ${version} is not supported (this wVisor reads version ${SNAPSHOT_VERSION}); `
+  if (version !== 2 && version !== SNAPSHOT_VERSION) {
+    throw new SnapshotError(`snapshot format version ${version} is not supported (this wVisor reads versions 2 and ${SNAPSHOT_VERSION}); `
       + 'restore it with the wVisor version that wrote it');
   }
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (let at = 48; at < bytes.length;) {
-      if (at + 12 > bytes.length) throw new Error('truncated');
-      const raw = dv.getUint32(at, true);
-      const stored = dv.getUint32(at + 4, true);
-      const gz = dv.getUint32(at + 8, true) === 1;
-      if (at + 12 + stored > bytes.length || raw > CHUNK) throw new Error('truncated');
-      const body = bytes.subarray(at + 12, at + 12 + stored);
-      const part = gz ? await codec.gunzip!(body) : body;
-      if (part.length !== raw) throw new Error('bad chunk');
-      parts.push(part);
-      total += raw;
-      at += 12 + stored;
+  return version;
+}
+
+/**
+ * Splits a version 3 file into its records, checking its structure (not yet the chunks' hashes: they are
+ * checked when decoded). SnapshotError for a truncated or malformed file.
+ */
+export function readArchive(bytes: Uint8Array): SnapshotArchive {
+  snapshotVersion(bytes);
+  if (bytes.length < HEADER) throw new SnapshotError('the snapshot is truncated (it ends inside its header); it cannot be restored');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const root = bytesToHex(bytes.subarray(16, 48));
+  const count = dv.getUint32(48, true);
+  const chunks = new Map<string, Uint8Array>();
+  let at = HEADER;
+  for (let i = 0; i < count; i++) {
+    if (at + RECORD > bytes.length) {
+      throw new SnapshotError(`the snapshot is truncated (it ends before chunk ${i + 1} of ${count}); it cannot be restored`);
     }
-  } catch {
-    throw new SnapshotError('the snapshot is corrupt (its chunks do not decode); it cannot be restored');
-  }
-  const payload = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) { payload.set(p, off); off += p.length; }
-  const sum = await codec.sha256(payload);
-  if (sum !== bytesToHex(bytes.subarray(16, 48))) {
-    throw new SnapshotError('the snapshot is corrupt (checksum mismatch); it cannot be restored');
-  }
-  try {
-    const pdv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-    const jsonLen = pdv.getUint32(0, true);
-    const json = new TextDecoder().decode(payload.subarray(4, 4 + jsonLen));
-    const blobs: Uint8Array[] = [];
-    let at = 4 + jsonLen;
-    while (at < payload.length) {
-      const n = pdv.getUint32(at, true);
-      blobs.push(payload.slice(at + 4, at + 4 + n));
-      at += 4 + n;
+    const h = bytesToHex(bytes.subarray(at, at + 32));
+    const n = dv.getUint32(at + 32, true);
+    if (at + RECORD + n > bytes.length) {
+      throw new SnapshotError(`the snapshot is truncated (it ends inside chunk ${i + 1} of ${count}); it cannot be restored`);
     }
-    return JSON.parse(json, (_key, value: unknown) => {
-      if (value && typeof value === 'object') {
-        const v = value as Record<string, unknown>;
-        if (typeof v.$big === 'string') return BigInt(v.$big);
-        if (typeof v.$bin === 'number') return blobs[v.$bin];
-        if (Array.isArray(v.$pages) && typeof v.length === 'number') {
-          const mem = new Uint8Array(v.length);
-          (v.$pages as number[]).forEach((p, i) => { if (p >= 0) mem.set(blobs[p], i * PAGE); });
-          return mem;
-        }
-      }
-      return value;
-    }) as SnapshotFile;
-  } catch {
-    throw new SnapshotError('the snapshot is corrupt (its contents do not parse); it cannot be restored');
+    if (i === 0 && h !== root) throw new SnapshotError('the snapshot is corrupt (its first chunk is not its document); it cannot be restored');
+    chunks.set(h, bytes.subarray(at + RECORD, at + RECORD + n));
+    at += RECORD + n;
   }
+  if (at !== bytes.length) {
+    throw new SnapshotError(`the snapshot is corrupt (${bytes.length - at} bytes follow its last chunk); it cannot be restored`);
+  }
+  return { root, chunks };
 }
 
-function isZero(p: Uint8Array): boolean {
-  const w = new Uint32Array(p.buffer, p.byteOffset, p.length >> 2);
-  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
-  for (let i = w.length << 2; i < p.length; i++) if (p[i] !== 0) return false;
-  return true;
+/** A chunk source over a parsed file: each chunk decoded and checked; a missing one is named. */
+export function archiveChunks(a: SnapshotArchive, codec: SnapshotCodec): (hash: string) => Promise<Uint8Array> {
+  return async (h) => {
+    const s = a.chunks.get(h);
+    if (!s) throw new SnapshotError(`the snapshot is corrupt (it lacks chunk ${h.slice(0, 12)}…, which it refers to); it cannot be restored`);
+    return decodeChunk(h, s, codec);
+  };
 }
 
-function quickHash(p: Uint8Array): string {
-  // FNV-1a over every 64th byte plus the length: a bucket key; equality is checked byte by byte.
-  let h = 0x811c9dc5 ^ p.length;
-  for (let i = 0; i < p.length; i += 61) { h ^= p[i]; h = Math.imul(h, 0x01000193); }
-  return (h >>> 0).toString(16);
+/** Serialises a snapshot as a self-contained version 3 file. */
+export async function encodeSnapshot(file: SnapshotFile, codec: SnapshotCodec): Promise<Uint8Array> {
+  const packed = await packSnapshot(file, codec);
+  const chunks: Array<[string, Uint8Array]> = [[packed.rootHash, await encodeChunk(packed.root, codec)]];
+  for (const [h, raw] of packed.fresh) chunks.push([h, await encodeChunk(raw, codec)]);
+  return writeArchive(packed.rootHash, chunks);
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Reads a snapshot file (version 3, or 2); refuses (SnapshotError) a file that is not one, of another version, or corrupt. */
+export async function decodeSnapshot(bytes: Uint8Array, codec: SnapshotCodec): Promise<SnapshotFile> {
+  if (snapshotVersion(bytes) === 2) return decodeSnapshotV2(bytes, codec);
+  const a = readArchive(bytes);
+  const get = archiveChunks(a, codec);
+  return unpackSnapshot(await get(a.root), codec, get);
 }
 
-function hexToBytes(hex: string): Uint8Array {
+export function hexToBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
 
-function bytesToHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+export function bytesToHex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+  return s;
 }

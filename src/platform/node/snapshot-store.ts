@@ -1,0 +1,192 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ContentSource, SnapshotCodec } from '../../kernel/snapshot/pack.js';
+import {
+  checkSnapshotName, SnapshotQuotaError, type SnapshotIndexEntry, type SnapshotStore,
+} from '../../kernel/snapshot/store.js';
+import { SnapshotError } from '../../kernel/snapshot/capture.js';
+import { bundledBin } from './node-sandbox.js';
+
+/**
+ * The Node adapter of {@link SnapshotStore}: files under a directory.
+ *
+ *   DIR/chunks/ab/abcd…   a chunk's stored form, named by its SHA-256 (first two hex digits as a subdirectory)
+ *   DIR/index/NAME.json   a snapshot's index entry (NAME URI-encoded)
+ *   DIR/tmp/              files being written
+ *
+ * Every file is written under DIR/tmp and renamed into place, so a reader never sees half a chunk or half
+ * an entry, and a save cut off (a crash, a full disk) leaves the older snapshots as they were. With
+ * `fsync: true` each file is flushed before its rename (durable across power loss, slower).
+ * ENOSPC and EDQUOT become {@link SnapshotQuotaError}.
+ */
+export class NodeSnapshotStore implements SnapshotStore {
+  constructor(readonly dir: string, private readonly options: { fsync?: boolean } = {}) {}
+
+  private chunkPath(hash: string): string {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new SnapshotError(`bad chunk name ${JSON.stringify(hash)}`);
+    return join(this.dir, 'chunks', hash.slice(0, 2), hash);
+  }
+
+  private indexPath(name: string): string {
+    checkSnapshotName(name);
+    return join(this.dir, 'index', `${encodeURIComponent(name)}.json`);
+  }
+
+  /** Writes `bytes` at `path` atomically (temporary file, rename). */
+  private async writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+    const tmpDir = join(this.dir, 'tmp');
+    const tmp = join(tmpDir, `${randomBytes(8).toString('hex')}.part`);
+    try {
+      await fs.mkdir(tmpDir, { recursive: true });
+      await fs.mkdir(join(path, '..'), { recursive: true });
+      const fh = await fs.open(tmp, 'w');
+      try {
+        await fh.writeFile(bytes);
+        if (this.options.fsync) await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      await fs.rename(tmp, path);
+    } catch (e) {
+      await fs.rm(tmp, { force: true }).catch(() => {});
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new SnapshotQuotaError(`no space left in ${this.dir} (${code})`, bytes.length);
+      }
+      throw new SnapshotError(`cannot write the snapshot store ${this.dir}: ${(e as Error).message}`);
+    }
+  }
+
+  putChunk(hash: string, stored: Uint8Array): Promise<void> {
+    return this.writeAtomic(this.chunkPath(hash), stored);
+  }
+
+  async getChunk(hash: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await fs.readFile(this.chunkPath(hash)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new SnapshotError(`cannot read the snapshot store ${this.dir}: ${(e as Error).message}`);
+    }
+  }
+
+  async hasChunk(hash: string): Promise<boolean> {
+    try {
+      await fs.access(this.chunkPath(hash));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async deleteChunks(hashes: string[]): Promise<void> {
+    for (const h of hashes) await fs.rm(this.chunkPath(h), { force: true });
+  }
+
+  async chunkNames(): Promise<string[]> {
+    const out: string[] = [];
+    for (const sub of await readdirOrEmpty(join(this.dir, 'chunks'))) {
+      for (const f of await readdirOrEmpty(join(this.dir, 'chunks', sub))) if (/^[0-9a-f]{64}$/.test(f)) out.push(f);
+    }
+    return out;
+  }
+
+  async putIndex(name: string, entry: SnapshotIndexEntry): Promise<void> {
+    await this.writeAtomic(this.indexPath(name), new TextEncoder().encode(JSON.stringify(entry)));
+  }
+
+  async getIndex(name: string): Promise<SnapshotIndexEntry | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.indexPath(name), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new SnapshotError(`cannot read the snapshot store ${this.dir}: ${(e as Error).message}`);
+    }
+    return parseEntry(text, name);
+  }
+
+  async listIndex(): Promise<SnapshotIndexEntry[]> {
+    const out: SnapshotIndexEntry[] = [];
+    for (const f of await readdirOrEmpty(join(this.dir, 'index'))) {
+      if (!f.endsWith('.json')) continue;
+      const name = decodeURIComponent(f.slice(0, -5));
+      out.push(parseEntry(await fs.readFile(join(this.dir, 'index', f), 'utf8'), name));
+    }
+    return out;
+  }
+
+  async deleteIndex(name: string): Promise<void> {
+    await fs.rm(this.indexPath(name), { force: true });
+  }
+
+  async usage(): Promise<{ bytes: number; quota?: number }> {
+    let bytes = 0;
+    for (const sub of await readdirOrEmpty(join(this.dir, 'chunks'))) {
+      for (const f of await readdirOrEmpty(join(this.dir, 'chunks', sub))) bytes += (await fs.stat(join(this.dir, 'chunks', sub, f))).size;
+    }
+    for (const f of await readdirOrEmpty(join(this.dir, 'index'))) bytes += (await fs.stat(join(this.dir, 'index', f))).size;
+    try {
+      const s = await fs.statfs(this.dir);
+      return { bytes, quota: bytes + s.bavail * s.bsize };
+    } catch {
+      return { bytes };
+    }
+  }
+}
+
+function parseEntry(text: string, name: string): SnapshotIndexEntry {
+  try {
+    const e = JSON.parse(text) as SnapshotIndexEntry;
+    if (e && typeof e.root === 'string' && Array.isArray(e.chunks)) return e;
+  } catch {
+    // fall through
+  }
+  throw new SnapshotError(`the index entry of snapshot ${JSON.stringify(name)} is corrupt; remove it`);
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+/** public/bin as a {@link ContentSource}: the bundled programs by their manifest sha256, read from disk when asked for. */
+export function nodeBundle(dir: string = bundledBin): ContentSource {
+  let list: Array<{ name: string; file: string; sha256: string }> = [];
+  try {
+    list = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof list;
+  } catch {
+    list = [];
+  }
+  const byHash = new Map(list.filter((e) => typeof e.sha256 === 'string').map((e) => [e.sha256, e]));
+  return {
+    has: (h) => byHash.has(h),
+    describe: (h) => { const e = byHash.get(h); return e ? `/bin/${e.name}` : undefined; },
+    get: async (h) => {
+      const e = byHash.get(h);
+      if (!e) return undefined;
+      try {
+        return new Uint8Array(await fs.readFile(join(dir, e.file)));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Hashing and gzip for snapshots on Node (node:crypto, node:zlib at level 1), with public/bin as the bundle. */
+export function nodeSnapshotCodec(bundle: ContentSource | undefined = nodeBundle()): SnapshotCodec {
+  return {
+    sha256: async (b) => createHash('sha256').update(b).digest('hex'),
+    gzip: async (b) => gzipSync(b, { level: 1 }),
+    gunzip: async (b) => gunzipSync(b),
+    ...(bundle ? { bundle } : {}),
+  };
+}
