@@ -1,5 +1,5 @@
 import { readRewriteInfo } from '../instrument/rewrite-info.js';
-import { importProblem } from './syscall-table.js';
+import { syscallByName, WASI_MODULE, WVISOR_MODULE } from './syscall-table.js';
 import type { Platform } from './platform.js';
 
 /** Why a module cannot run, in words a person can act on. */
@@ -105,10 +105,13 @@ export class ModuleLoader {
 
 function checkImports(module: WebAssembly.Module): void {
   for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.kind === 'function' && imp.module === RUNTIME_MODULE && imp.name === 'preempt') continue;
-    const problem = imp.kind === 'function' ? importProblem(imp.module, imp.name)
-      : `module imports ${imp.kind} "${imp.module}.${imp.name}"; wVisor provides only functions`;
-    if (problem) throw new ModuleError(problem);
+    const known = imp.kind === 'function' && (
+      ((imp.module === WASI_MODULE || imp.module === WVISOR_MODULE) && syscallByName(imp.name)?.module === imp.module)
+      || (imp.module === RUNTIME_MODULE && imp.name === 'preempt'));
+    if (!known) {
+      throw new ModuleError(`module imports ${imp.kind} "${imp.module}.${imp.name}", which wVisor does not provide `
+        + `(it provides ${WASI_MODULE} and ${WVISOR_MODULE}); build the program for wasm32-wasi`);
+    }
   }
   const exp = WebAssembly.Module.exports(module);
   if (!exp.some((e) => e.name === '_start' && e.kind === 'function')) {
