@@ -1,4 +1,6 @@
 import { Errno } from './abi/errno.js';
+import { DIR_RIGHTS, FILE_RIGHTS, FileType, Rights, STREAM_RIGHTS } from './abi/wasi-types.js';
+import { Hint } from './channel.js';
 import type { OpenFile } from './file.js';
 
 /** One slot of a task's fd table. */
@@ -114,4 +116,46 @@ export class FdTable {
 function unref(f: OpenFile): void {
   f.refs--;
   if (f.refs === 0) f.release();
+}
+
+// ---- rights ---------------------------------------------------------------------------------
+//
+// WASI's rights, enforced the way the official test suite (wasi-testsuite: fd_fdstat_set_rights,
+// truncation_rights) and node:wasi's uvwasi do, without changing what a wasi-libc program sees
+// where Linux is the reference. wasi-libc asks path_open for exactly the rights its access mode
+// allows (O_RDONLY: no FD_WRITE, FD_DATASYNC, FD_ALLOCATE, FD_FILESTAT_SET_SIZE), so a call
+// needing a right its access mode lacks keeps Linux's answer (write on O_RDONLY: EBADF, fdatasync:
+// success), and a call a kind of file cannot do keeps its errno (seek on a pipe: ESPIPE). What is
+// refused with ENOTCAPABLE is a right the fd's kind and access mode would have but the fd does
+// not: dropped with fd_fdstat_set_rights, or left out of path_open's rights by the caller.
+// (wasmtime ignores rights altogether.)
+
+const READ_RIGHTS = Rights.FdRead | Rights.FdReaddir;
+const WRITE_RIGHTS = Rights.FdWrite | Rights.FdDatasync | Rights.FdAllocate | Rights.FdFilestatSetSize;
+
+/** The rights an fd of this kind of file, opened with this access mode, has when nothing was dropped. */
+export function naturalRights(file: OpenFile): bigint {
+  const ft = file.filetype;
+  let r = ft === FileType.Directory ? DIR_RIGHTS : ft === FileType.RegularFile ? FILE_RIGHTS : STREAM_RIGHTS;
+  if (!file.readable) r &= ~READ_RIGHTS;
+  if (!file.writable) r &= ~WRITE_RIGHTS;
+  return BigInt(r);
+}
+
+/** SUCCESS, or ENOTCAPABLE when the call needs a right (any bit of `needed`) this fd has lost. */
+export function requireRights(e: FdEntry, needed: number): Errno {
+  const missing = BigInt(needed) & ~e.rightsBase;
+  if (missing === 0n) return Errno.SUCCESS;
+  return (missing & naturalRights(e.file)) !== 0n ? Errno.NOTCAPABLE : Errno.SUCCESS;
+}
+
+/**
+ * The worker's hint for an fd (channel.ts): its file's, unless the fd has lost FD_READ or
+ * FD_WRITE, in which case every read and write goes to the kernel, which refuses them.
+ */
+export function entryHint(e: FdEntry): number {
+  const h = e.file.hint();
+  if (h === Hint.Kernel) return h;
+  return requireRights(e, Rights.FdRead) === Errno.SUCCESS && requireRights(e, Rights.FdWrite) === Errno.SUCCESS
+    ? h : Hint.Kernel;
 }

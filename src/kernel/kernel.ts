@@ -1,6 +1,7 @@
 import { Errno } from './abi/errno.js';
 import { CallState, ChannelViews, CHANNEL_BYTES, DOORBELL_BYTES, Hint, Internal, MAX_FDS, NOTIF_CONTINUE, Pending, W } from './channel.js';
 import { DeviceFile } from './devices.js';
+import { entryHint } from './fd-table.js';
 import type { OpenFile } from './file.js';
 import { NR, syscallByNr } from './syscall-table.js';
 import type { FilterStack } from './seccomp/filter-stack.js';
@@ -566,7 +567,7 @@ export class Kernel {
     const c = t.channel;
     if (!c || fd < 0 || fd >= c.hints.length) return;
     const e = t.fds.get(fd);
-    Atomics.store(c.hints, fd, e ? e.file.hint() : Hint.Kernel);
+    Atomics.store(c.hints, fd, e ? entryHint(e) : Hint.Kernel);
   }
 
   /** Rewrites every fd hint of a task (new worker, restore, flags changed). */
@@ -574,7 +575,7 @@ export class Kernel {
     const c = t.channel;
     if (!c) return;
     c.hints.fill(0);
-    for (const [fd, e] of t.fds.entries()) if (fd < c.hints.length) c.hints[fd] = e.file.hint();
+    for (const [fd, e] of t.fds.entries()) if (fd < c.hints.length) c.hints[fd] = entryHint(e);
   }
 
   /** Re-derives one fd's hint after its description changed (fd_fdstat_set_flags). */

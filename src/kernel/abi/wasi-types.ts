@@ -30,8 +30,8 @@ export const ALL_RIGHTS = (1 << 30) - 1;
 export const FILE_RIGHTS = Rights.FdDatasync | Rights.FdRead | Rights.FdSeek | Rights.FdFdstatSetFlags
   | Rights.FdSync | Rights.FdTell | Rights.FdWrite | Rights.FdAdvise | Rights.FdAllocate
   | Rights.FdFilestatGet | Rights.FdFilestatSetSize | Rights.FdFilestatSetTimes | Rights.PollFdReadwrite;
-/** Rights of a directory. */
-export const DIR_RIGHTS = ALL_RIGHTS & ~(Rights.FdRead | Rights.FdWrite | Rights.FdSeek | Rights.FdAllocate
+/** Rights of a directory: no offset to seek or tell (wasi-testsuite directory_seek, dir_fd_op_failures; uvwasi alike). */
+export const DIR_RIGHTS = ALL_RIGHTS & ~(Rights.FdRead | Rights.FdWrite | Rights.FdSeek | Rights.FdTell | Rights.FdAllocate
   | Rights.FdFilestatSetSize | Rights.SockShutdown | Rights.SockAccept);
 /** Rights of a stream (pipe, tty): no seek/tell, so wasi-libc's isatty sees a tty only for ttys. */
 export const STREAM_RIGHTS = Rights.FdRead | Rights.FdWrite | Rights.FdFdstatSetFlags | Rights.FdFilestatGet

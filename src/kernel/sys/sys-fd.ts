@@ -1,12 +1,35 @@
 import { Errno } from '../abi/errno.js';
-import { FdFlags, encodeFdstat, encodeFilestat, FstFlags, Rights, STREAM_RIGHTS } from '../abi/wasi-types.js';
+import { FdFlags, encodeFdstat, encodeFilestat, FileType, FstFlags, Rights, STREAM_RIGHTS } from '../abi/wasi-types.js';
 import { type ChannelViews, PAYLOAD_SIZE, W } from '../channel.js';
+import { type FdEntry, requireRights } from '../fd-table.js';
 import { WOULD_BLOCK, type OpenFile } from '../file.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { fdArg, i32, s64, setOut, u32, u64 } from './args.js';
 import { NR } from '../syscall-table.js';
 import type { Handler } from './index.js';
+
+/**
+ * The fd entry for argument i with the rights the call needs (fd-table.ts): the entry, or
+ * EBADF (not open) / ENOTCAPABLE (a right this fd has lost). Every fd_* call needs the right WASI's
+ * witx names for it.
+ */
+function fdWith(t: Task, c: ChannelViews, i: number, needed: number): FdEntry | Errno {
+  const e = fdArg(t, c, i);
+  if (!e) return Errno.BADF;
+  const r = requireRights(e, needed);
+  return r === Errno.SUCCESS ? e : r;
+}
+
+/**
+ * A directory has no offset to move or report: WASI gives directories neither FD_SEEK nor FD_TELL,
+ * and wasi-testsuite (directory_seek, dir_fd_op_failures) wants fd_seek and fd_tell on one refused
+ * (EISDIR, EBADF or ENOTCAPABLE; its comment notes Linux's lseek returns 0 there). ENOTCAPABLE, as
+ * node:wasi (uvwasi) answers; wasmtime answers EBADF.
+ */
+function seekable(e: FdEntry): Errno {
+  return e.file.filetype === FileType.Directory ? Errno.NOTCAPABLE : Errno.SUCCESS;
+}
 
 /**
  * Runs a read or write that may have to wait: tries now, and when the file
@@ -33,8 +56,8 @@ function finishIo(c: ChannelViews, r: number): number {
 }
 
 const fd_read: Handler = (k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdRead);
+  if (typeof e === 'number') return e;
   const len = Math.min(u32(c, 1), PAYLOAD_SIZE);
   return blocking(k, t, c, NR.fd_read, e.file, () => {
     const n = e.file.read(c.payload.subarray(0, len));
@@ -44,8 +67,8 @@ const fd_read: Handler = (k, t, c) => {
 };
 
 const fd_pread: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdRead | Rights.FdSeek);
+  if (typeof e === 'number') return e;
   if (!e.file.readable) return Errno.BADF;
   const off = s64(c, 2);
   if (off < 0n) return Errno.INVAL;
@@ -56,8 +79,8 @@ const fd_pread: Handler = (_k, t, c) => {
 };
 
 const fd_write: Handler = (k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdWrite);
+  if (typeof e === 'number') return e;
   const data = c.payload.subarray(0, Math.min(u32(c, 1), c.i32[W.InLen]));
   return blocking(k, t, c, NR.fd_write, e.file, () => {
     const n = e.file.write(data);
@@ -67,8 +90,8 @@ const fd_write: Handler = (k, t, c) => {
 };
 
 const fd_pwrite: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdWrite | Rights.FdSeek);
+  if (typeof e === 'number') return e;
   if (!e.file.writable) return Errno.BADF;
   const off = s64(c, 2);
   if (off < 0n) return Errno.INVAL;
@@ -81,8 +104,10 @@ const fd_pwrite: Handler = (_k, t, c) => {
 const fd_close: Handler = (_k, t, c) => t.fds.close(i32(c, 0));
 
 const fd_seek: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdSeek);
+  if (typeof e === 'number') return e;
+  const s = seekable(e);
+  if (s !== Errno.SUCCESS) return s;
   const whence = u32(c, 2);
   if (whence > 2) return Errno.INVAL;
   const r = e.file.seek(s64(c, 1), whence);
@@ -92,8 +117,10 @@ const fd_seek: Handler = (_k, t, c) => {
 };
 
 const fd_tell: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdTell);
+  if (typeof e === 'number') return e;
+  const s = seekable(e);
+  if (s !== Errno.SUCCESS) return s;
   const r = e.file.seek(0n, 1);
   if (r < 0n) return Number(-r);
   c.res[0] = r;
@@ -108,8 +135,8 @@ const fd_fdstat_get: Handler = (_k, t, c) => {
 };
 
 const fd_fdstat_set_flags: Handler = (k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdFdstatSetFlags);
+  if (typeof e === 'number') return e;
   const flags = u32(c, 1);
   if (flags & ~0x1f) return Errno.INVAL;
   // Linux's fcntl(F_SETFL) changes only APPEND and NONBLOCK; the sync flags are fixed at open.
@@ -118,28 +145,31 @@ const fd_fdstat_set_flags: Handler = (k, t, c) => {
   return Errno.SUCCESS;
 };
 
-const fd_fdstat_set_rights: Handler = (_k, t, c) => {
+const fd_fdstat_set_rights: Handler = (k, t, c) => {
+  const fd = i32(c, 0);
   const e = fdArg(t, c, 0);
   if (!e) return Errno.BADF;
   const base = u64(c, 1);
   const inh = u64(c, 2);
-  // Rights may only be dropped, never gained.
+  // Rights may only be dropped, never gained (wasi-testsuite fd_fdstat_set_rights: ENOTCAPABLE).
   if ((base & ~e.rightsBase) !== 0n || (inh & ~e.rightsInheriting) !== 0n) return Errno.NOTCAPABLE;
   e.rightsBase = base;
   e.rightsInheriting = inh;
+  // Without FD_READ / FD_WRITE the worker may no longer serve this fd's reads and writes itself.
+  k.refreshHint(t, fd);
   return Errno.SUCCESS;
 };
 
 const fd_filestat_get: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdFilestatGet);
+  if (typeof e === 'number') return e;
   setOut(c, encodeFilestat(e.file.stat(), c.payload));
   return Errno.SUCCESS;
 };
 
 const fd_filestat_set_size: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdFilestatSetSize);
+  if (typeof e === 'number') return e;
   if (!e.file.writable) return Errno.INVAL;
   const size = s64(c, 1);
   if (size < 0n) return Errno.INVAL;
@@ -147,8 +177,8 @@ const fd_filestat_set_size: Handler = (_k, t, c) => {
 };
 
 const fd_filestat_set_times: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdFilestatSetTimes);
+  if (typeof e === 'number') return e;
   const flags = u32(c, 3);
   if (flags & ~0xf) return Errno.INVAL;
   if ((flags & FstFlags.Atim && flags & FstFlags.AtimNow) || (flags & FstFlags.Mtim && flags & FstFlags.MtimNow)) {
@@ -158,16 +188,16 @@ const fd_filestat_set_times: Handler = (_k, t, c) => {
 };
 
 const fd_advise: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdAdvise);
+  if (typeof e === 'number') return e;
   if (u32(c, 3) > 5) return Errno.INVAL;
   if (s64(c, 1) < 0n || s64(c, 2) < 0n) return Errno.INVAL;
   return e.file.advise();
 };
 
 const fd_allocate: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdAllocate);
+  if (typeof e === 'number') return e;
   const off = s64(c, 1);
   const len = s64(c, 2);
   if (off < 0n || len <= 0n) return Errno.INVAL;
@@ -176,8 +206,13 @@ const fd_allocate: Handler = (_k, t, c) => {
 };
 
 const fd_sync: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  return e ? e.file.sync() : Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdSync);
+  return typeof e === 'number' ? e : e.file.sync();
+};
+
+const fd_datasync: Handler = (_k, t, c) => {
+  const e = fdWith(t, c, 0, Rights.FdDatasync);
+  return typeof e === 'number' ? e : e.file.sync();
 };
 
 const fd_prestat_get: Handler = (_k, t, c) => {
@@ -203,8 +238,8 @@ const fd_prestat_dir_name: Handler = (_k, t, c) => {
 };
 
 const fd_readdir: Handler = (_k, t, c) => {
-  const e = fdArg(t, c, 0);
-  if (!e) return Errno.BADF;
+  const e = fdWith(t, c, 0, Rights.FdReaddir);
+  if (typeof e === 'number') return e;
   const n = e.file.readdir(u64(c, 2), c.payload.subarray(0, u32(c, 1)));
   if (n < 0) return -n;
   setOut(c, n);
@@ -237,5 +272,5 @@ const pipe: Handler = (k, t, c) => {
 export const fdHandlers: Record<string, Handler> = {
   fd_read, fd_pread, fd_write, fd_pwrite, fd_close, fd_seek, fd_tell, fd_fdstat_get, fd_fdstat_set_flags,
   fd_fdstat_set_rights, fd_filestat_get, fd_filestat_set_size, fd_filestat_set_times, fd_advise, fd_allocate,
-  fd_sync, fd_datasync: fd_sync, fd_prestat_get, fd_prestat_dir_name, fd_readdir, fd_renumber, dup, dup2, pipe,
+  fd_sync, fd_datasync, fd_prestat_get, fd_prestat_dir_name, fd_readdir, fd_renumber, dup, dup2, pipe,
 };

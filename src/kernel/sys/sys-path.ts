@@ -1,7 +1,7 @@
 import { Errno } from '../abi/errno.js';
-import { DIR_RIGHTS, encodeFilestat, FILE_RIGHTS, LookupFlags, Rights, STREAM_RIGHTS } from '../abi/wasi-types.js';
+import { DIR_RIGHTS, encodeFilestat, FILE_RIGHTS, LookupFlags, OFlags, Rights, STREAM_RIGHTS } from '../abi/wasi-types.js';
 import type { ChannelViews } from '../channel.js';
-import type { FdEntry } from '../fd-table.js';
+import { type FdEntry, requireRights } from '../fd-table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { controllingTty, TtyFile } from '../tty.js';
@@ -10,12 +10,17 @@ import { DEV_NULL, DEV_TTY, DEV_URANDOM, DEV_ZERO, FileType, type NodeHandle } f
 import { i32, pathArg, setOut, u32, u64 } from './args.js';
 import type { Handler } from './index.js';
 
-/** The directory an *at-style call starts from: its fd must be an open VFS node. */
-function dirOf(t: Task, c: ChannelViews, i: number): { entry: FdEntry; node: NodeHandle } | Errno {
+/**
+ * The directory an *at-style call starts from: its fd must be an open VFS node holding the
+ * `needed` right(s) WASI's witx names for the call (ENOTCAPABLE when it has lost one: fd-table.ts).
+ */
+function dirOf(t: Task, c: ChannelViews, i: number, needed: number): { entry: FdEntry; node: NodeHandle } | Errno {
   const fd = i32(c, i);
   const entry = fd < 0 ? undefined : t.fds.get(fd);
   if (!entry) return Errno.BADF;
   if (!(entry.file instanceof VfsFile)) return Errno.NOTDIR;
+  const r = requireRights(entry, needed);
+  if (r !== Errno.SUCCESS) return r;
   return { entry, node: entry.file.node };
 }
 
@@ -33,12 +38,16 @@ function paths(c: ChannelViews, ...lens: number[]): string[] | Errno {
 }
 
 const path_open: Handler = (k, t, c) => {
-  const d = dirOf(t, c, 0);
+  const oflags = u32(c, 3);
+  // O_TRUNC needs PATH_FILESTAT_SET_SIZE on the directory (wasi-testsuite truncation_rights), not
+  // FD_FILESTAT_SET_SIZE on the new fd; O_CREAT needs PATH_CREATE_FILE.
+  const needed = Rights.PathOpen | (oflags & OFlags.Creat ? Rights.PathCreateFile : 0)
+    | (oflags & OFlags.Trunc ? Rights.PathFilestatSetSize : 0);
+  const d = dirOf(t, c, 0, needed);
   if (typeof d === 'number') return d;
   const p = paths(c, u32(c, 2));
   if (typeof p === 'number') return p;
   const dirflags = u32(c, 1);
-  const oflags = u32(c, 3);
   const base = u64(c, 4);
   const inheriting = u64(c, 5);
   const fdflags = u32(c, 6);
@@ -87,14 +96,14 @@ const path_open: Handler = (k, t, c) => {
 };
 
 const path_create_directory: Handler = (k, t, c) => {
-  const d = dirOf(t, c, 0);
+  const d = dirOf(t, c, 0, Rights.PathCreateDirectory);
   if (typeof d === 'number') return d;
   const p = paths(c, u32(c, 1));
   return typeof p === 'number' ? p : k.vfs.mkdir(d.node, p[0]);
 };
 
 const path_filestat_get: Handler = (k, t, c) => {
-  const d = dirOf(t, c, 0);
+  const d = dirOf(t, c, 0, Rights.PathFilestatGet);
   if (typeof d === 'number') return d;
   const p = paths(c, u32(c, 2));
   if (typeof p === 'number') return p;
@@ -105,7 +114,7 @@ const path_filestat_get: Handler = (k, t, c) => {
 };
 
 const path_filestat_set_times: Handler = (k, t, c) => {
-  const d = dirOf(t, c, 0);
+  const d = dirOf(t, c, 0, Rights.PathFilestatSetTimes);
   if (typeof d === 'number') return d;
   const p = paths(c, u32(c, 2));
   if (typeof p === 'number') return p;
@@ -115,9 +124,9 @@ const path_filestat_set_times: Handler = (k, t, c) => {
 };
 
 const path_link: Handler = (k, t, c) => {
-  const from = dirOf(t, c, 0);
+  const from = dirOf(t, c, 0, Rights.PathLinkSource);
   if (typeof from === 'number') return from;
-  const to = dirOf(t, c, 3);
+  const to = dirOf(t, c, 3, Rights.PathLinkTarget);
   if (typeof to === 'number') return to;
   const p = paths(c, u32(c, 2), u32(c, 4));
   if (typeof p === 'number') return p;
@@ -125,7 +134,7 @@ const path_link: Handler = (k, t, c) => {
 };
 
 const path_readlink: Handler = (k, t, c) => {
-  const d = dirOf(t, c, 0);
+  const d = dirOf(t, c, 0, Rights.PathReadlink);
   if (typeof d === 'number') return d;
   const p = paths(c, u32(c, 1));
   if (typeof p === 'number') return p;
@@ -139,30 +148,30 @@ const path_readlink: Handler = (k, t, c) => {
 };
 
 const path_remove_directory: Handler = (k, t, c) => {
-  const d = dirOf(t, c, 0);
+  const d = dirOf(t, c, 0, Rights.PathRemoveDirectory);
   if (typeof d === 'number') return d;
   const p = paths(c, u32(c, 1));
   return typeof p === 'number' ? p : k.vfs.rmdir(d.node, p[0]);
 };
 
 const path_rename: Handler = (k, t, c) => {
-  const from = dirOf(t, c, 0);
+  const from = dirOf(t, c, 0, Rights.PathRenameSource);
   if (typeof from === 'number') return from;
-  const to = dirOf(t, c, 2);
+  const to = dirOf(t, c, 2, Rights.PathRenameTarget);
   if (typeof to === 'number') return to;
   const p = paths(c, u32(c, 1), u32(c, 3));
   return typeof p === 'number' ? p : k.vfs.rename(from.node, p[0], to.node, p[1]);
 };
 
 const path_symlink: Handler = (k, t, c) => {
-  const d = dirOf(t, c, 1);
+  const d = dirOf(t, c, 1, Rights.PathSymlink);
   if (typeof d === 'number') return d;
   const p = paths(c, u32(c, 0), u32(c, 2));
   return typeof p === 'number' ? p : k.vfs.symlink(p[0], d.node, p[1]);
 };
 
 const path_unlink_file: Handler = (k, t, c) => {
-  const d = dirOf(t, c, 0);
+  const d = dirOf(t, c, 0, Rights.PathUnlinkFile);
   if (typeof d === 'number') return d;
   const p = paths(c, u32(c, 1));
   return typeof p === 'number' ? p : k.vfs.unlink(d.node, p[0]);

@@ -71,6 +71,15 @@ describe('confinement (wasmtime: a directory fd is a capability)', () => {
     else expect(r).toBe(want);
   });
 
+  it('makes no absolute symlink from a non-root start (EPERM, as node:wasi and wasmtime), and does from the root', () => {
+    expect(vfs.symlink('/etc/passwd', tmp, 'abs2')).toBe(Errno.PERM);
+    expect(vfs.symlink('/', tmp, 'a/abs2')).toBe(Errno.PERM);
+    expect(vfs.resolve(tmp, 'abs2', false)).toBe(Errno.NOENT);
+    expect(vfs.symlink('../etc/passwd', tmp, 'rel2')).toBe(0); // relative: made, refused only when followed out
+    expect(vfs.symlink('/etc/passwd', tmp, 'abs3', { confine: false })).toBe(0);
+    expect(vfs.symlink('/etc/passwd', vfs.root, '/tmp/abs4')).toBe(0);
+  });
+
   it('can be turned off for a cwd-style walk', () => {
     expect(vfs.resolve(tmp, '../etc/passwd', true, { confine: false })).toEqual(vfs.resolve(vfs.root, '/etc/passwd'));
   });
