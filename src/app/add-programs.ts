@@ -8,7 +8,8 @@ import type { KernelClient } from '../platform/browser/kernel-client.js';
  * the status line says so while it works).
  */
 export function acceptPrograms(opts: {
-  kernel: KernelClient;
+  /** The current session's kernel (null while none runs). */
+  kernel(): KernelClient | null;
   picker: HTMLInputElement;
   dropZone: HTMLElement;
   /** Tells the person what happened (the terminal). */
@@ -22,7 +23,9 @@ export function acceptPrograms(opts: {
       opts.setStatus(`adding ${f.name}: checking and instrumenting (the first time loads binaryen)…`);
       try {
         const bytes = new Uint8Array(await f.arrayBuffer());
-        const r = await opts.kernel.request('install', { name, bytes });
+        const kernel = opts.kernel();
+        if (!kernel) throw new Error('no sandbox session is running');
+        const r = await kernel.request('install', { name, bytes });
         opts.installed(name);
         opts.say(`added /bin/${name}${r.instrumented ? ' (instrumented for wVisor)' : ''}; run it by typing ${name}`);
         opts.setStatus(`added ${name}`);

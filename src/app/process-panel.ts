@@ -26,7 +26,11 @@ export class ProcessPanel {
       return;
     }
     this.busy = true;
-    this.kernel.request('ps', {}).then((list) => this.render(list), () => {}).finally(() => {
+    this.kernel.request('ps', {}).then((list) => this.render(list), () => {
+      // The session ended (its kernel worker is gone): stop polling it.
+      if (this.timer) clearInterval(this.timer);
+      this.timer = null;
+    }).finally(() => {
       this.busy = false;
       if (this.again) {
         this.again = false;

@@ -10,7 +10,7 @@
  * WUNTRACED, tcsetpgrp, termios), runs the same under `wvisor run`, and is
  * tested natively against dash and bash from the same C source.
  */
-import type { Terminal } from '@xterm/xterm';
+import type { IDisposable, Terminal } from '@xterm/xterm';
 import type { KernelClient } from '../platform/browser/kernel-client.js';
 
 /** The shell's environment. */
@@ -24,18 +24,33 @@ export class ShellSession {
   private pid = 0;
   /** Keys typed while no shell runs yet; given to the tty once one does. */
   private early = '';
+  private readonly input: IDisposable;
+  private disposed = false;
 
-  constructor(private readonly term: Terminal, private readonly kernel: KernelClient) {
-    term.onData((data) => {
-      if (this.pid > 0) void this.kernel.request('ttyInput', { data });
-      else this.early += data;
-    });
+  constructor(private readonly term: Terminal, private readonly kernel: KernelClient, private readonly motd: string) {
+    this.input = term.onData((data) => this.type(data));
+  }
+
+  /** pid of the running shell, 0 while none runs. */
+  get shellPid(): number { return this.pid; }
+
+  /** Keys for the terminal, as if typed (the lessons' "run this" buttons use it too). */
+  type(data: string): void {
+    if (this.disposed) return;
+    if (this.pid > 0) void this.kernel.request('ttyInput', { data });
+    else this.early += data;
+  }
+
+  /** Stops forwarding keys (the session ended). */
+  dispose(): void {
+    this.disposed = true;
+    this.input.dispose();
   }
 
   /** Starts the shell, and a new one whenever it exits. */
   async start(): Promise<void> {
-    this.term.write(`${DIM}wVisor: sh on a kernel tty. Try: ls /bin | wc -l, sleep 100 &, jobs, fg, Ctrl+Z, bg, help${RESET}\r\n`);
-    for (;;) {
+    this.term.write(this.motd);
+    while (!this.disposed) {
       try {
         const { pid } = await this.kernel.request('spawn', {
           opts: { argv: ['sh'], env: ENV, stdin: '', keepStdinOpen: false, stream: false, terminal: true },
@@ -51,7 +66,7 @@ export class ShellSession {
         this.term.write(`\r\n${DIM}[sh ended: ${how}; starting a new one]${RESET}\r\n`);
       } catch (e) {
         this.pid = 0;
-        this.term.write(`\r\n${RED}cannot start sh: ${(e as Error).message}${RESET}\r\n`);
+        if (!this.disposed) this.term.write(`\r\n${RED}cannot start sh: ${(e as Error).message}${RESET}\r\n`);
         return;
       }
     }

@@ -11,6 +11,10 @@ export interface PageTerminal {
   serialize: SerializeAddon;
   /** Visible rows, trailing blanks removed, joined by "\n"; trailing empty rows dropped. */
   screen(): string;
+  /** Lines in the buffer up to and including the cursor's (scrollback included). */
+  lineCount(): number;
+  /** The buffer's lines from row `n` (a lineCount() taken earlier) to the end, wrapped rows joined, trailing blanks removed. */
+  linesFrom(n: number): string;
 }
 
 export function createTerminal(container: HTMLElement): PageTerminal {
@@ -42,6 +46,23 @@ export function createTerminal(container: HTMLElement): PageTerminal {
       const rows: string[] = [];
       for (let y = buf.viewportY; y < buf.viewportY + term.rows; y++) rows.push(buf.getLine(y)?.translateToString(true) ?? '');
       while (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();
+      return rows.join('\n');
+    },
+    lineCount() {
+      const buf = term.buffer.active;
+      return buf.baseY + buf.cursorY;
+    },
+    linesFrom(n) {
+      const buf = term.buffer.active;
+      const rows: string[] = [];
+      // A row the terminal wrapped onto the next one continues the same line: join them.
+      for (let y = Math.min(n, buf.length); y < buf.length; y++) {
+        const line = buf.getLine(y);
+        const wrapsOn = buf.getLine(y + 1)?.isWrapped ?? false;
+        const text = line?.translateToString(!wrapsOn) ?? '';
+        if (line?.isWrapped && rows.length > 0) rows[rows.length - 1] += text;
+        else rows.push(text);
+      }
       return rows.join('\n');
     },
   };

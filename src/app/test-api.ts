@@ -48,6 +48,13 @@
  *   // Names of the programs in /bin (sorted). Throws before `ready`.
  * wvisor.timings: { readyMs: number | null; loadMs: number | null }
  *   // readyMs: ms from navigation start to ready; loadMs: the kernel worker's time to load /bin.
+ * wvisor.lessons.list(): Array<{ name: string; title: string; steps: string[] }>
+ *   // The lessons (src/app/lessons/lessons.ts): name for ?lesson=NAME, title, each step's title.
+ * wvisor.lessons.run(name: string): Promise<Array<{ step: string; ok: boolean; detail: string }>>
+ *   // Opens the lesson in a fresh sandbox session (a new kernel worker; the page is not
+ *   // navigated, the URL becomes ?lesson=NAME), plays every step as its "run this" button
+ *   // does, waits for each step's check (at most 20 s) and resolves with each outcome:
+ *   // ok, and what the check saw (detail). Later calls of run/spawn/ps... use that session.
  * ```
  *
  * kill and ps answer asynchronously because the kernel runs in its own worker.
@@ -85,6 +92,12 @@ export interface WvisorApi {
   screen(): string;
   programs(): string[];
   timings: { readyMs: number | null; loadMs: number | null };
+  lessons: LessonsApi;
+}
+
+export interface LessonsApi {
+  list(): Array<{ name: string; title: string; steps: string[] }>;
+  run(name: string): Promise<Array<{ step: string; ok: boolean; detail: string }>>;
 }
 
 declare global {
@@ -95,8 +108,8 @@ declare global {
 
 /** What the API needs from the page. */
 export interface TestApiDeps {
-  /** The kernel worker's client, or null when the page cannot start it (`why` says why). */
-  client: KernelClient | null;
+  /** The current session's kernel worker client, once ready; rejects when the page cannot run programs. */
+  kernel(): Promise<KernelClient>;
   /** Settles when the page is ready for programs. */
   ready: Promise<void>;
   /** The terminal's visible text. */
@@ -106,13 +119,13 @@ export interface TestApiDeps {
   /** A program was installed into /bin under this name. */
   installed(name: string): void;
   timings: WvisorApi['timings'];
+  lessons: LessonsApi;
 }
 
 export function createTestApi(deps: TestApiDeps): WvisorApi {
   const kernel = async (): Promise<KernelClient> => {
     await deps.ready;
-    if (!deps.client) throw new Error('the kernel is not running');
-    return deps.client;
+    return deps.kernel();
   };
   // Argument checks run before anything else, so a bad call fails the same way before and after ready.
   const guarded = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => (...a: A): Promise<R> => {
@@ -176,6 +189,16 @@ export function createTestApi(deps: TestApiDeps): WvisorApi {
       return [...p];
     },
     timings: deps.timings,
+    lessons: {
+      list: () => deps.lessons.list(),
+      run: guarded((name: string) => {
+        const names = deps.lessons.list().map((l) => l.name);
+        if (typeof name !== 'string' || !names.includes(name)) {
+          throw new WvisorArgumentError(`lessons.run(name): name must be one of ${names.map((n) => JSON.stringify(n)).join(', ')}, got ${describe(name)}`);
+        }
+        return deps.lessons.run(name);
+      }),
+    },
   };
 }
 
