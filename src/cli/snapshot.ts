@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Kernel } from '../kernel/kernel.js';
-import { Sandbox } from '../kernel/sandbox.js';
+import { decodeStatus, Sandbox } from '../kernel/sandbox.js';
+import type { Tty } from '../kernel/tty.js';
 import { SnapshotError } from '../kernel/snapshot/capture.js';
 import { decodeSnapshot, type SnapshotCodec, type SnapshotFile } from '../kernel/snapshot/format.js';
 import { exportSnapshot, restoreSnapshotFile, saveSession } from '../kernel/snapshot/session.js';
@@ -89,7 +90,24 @@ export async function restore(path: string): Promise<number> {
   });
   kernel.onLog = (m) => process.stderr.write(`${m}\n`);
   const sb = new Sandbox(kernel);
-  const main = Number(file.host.main);
+  // A CLI snapshot names its main process; one exported from the page has none: the first process with host
+  // stdio, else the first terminal (the page's shell), is what this terminal continues.
+  let main = Number(file.host.main);
+  if (!kernel.hostFiles.has(`${main}:stdout`)) {
+    main = Math.min(...[...kernel.hostFiles.keys()].filter((n) => n.endsWith(':stdout')).map((n) => Number(n.split(':')[0])));
+  }
+  if (!Number.isFinite(main)) {
+    const tty = [...kernel.ttys.values()].find((t) => t.session && kernel.tasks.get(t.session.sid)?.alive);
+    if (!tty) {
+      sb.shutdown();
+      throw new UsageError(`${path}: the snapshot has no process with host stdio and no terminal with a live session to continue`);
+    }
+    try {
+      return await continueOnTerminal(kernel, tty);
+    } finally {
+      sb.shutdown();
+    }
+  }
   const proc = sb.attach(main, {
     onStdout: (b) => { process.stdout.write(b); },
     onStderr: (b) => { process.stderr.write(b); },
@@ -104,6 +122,35 @@ export async function restore(path: string): Promise<number> {
   const info = await proc.exited;
   sb.shutdown();
   return info.shellCode;
+}
+
+/**
+ * Continues a session that ran on one of wVisor's terminals (a page's shell): the terminal's output goes to
+ * stdout, stdin is typed into it (the host terminal in raw mode when it is one; from a pipe, end of input is
+ * typed as ^D), until the session leader exits; resolves with its exit code.
+ */
+async function continueOnTerminal(kernel: Kernel, tty: Tty): Promise<number> {
+  const leader = kernel.tasks.get(tty.session!.sid)!;
+  const { stdin, stdout } = process;
+  tty.attach((b) => { stdout.write(b); });
+  if (stdout.isTTY) tty.resize(stdout.columns || 80, stdout.rows || 24);
+  const raw = stdin.isTTY;
+  if (raw) stdin.setRawMode(true);
+  const onData = (chunk: Buffer) => tty.input(chunk);
+  const onEnd = () => tty.input('\x04');
+  const onResize = () => tty.resize(stdout.columns || 80, stdout.rows || 24);
+  stdin.on('data', onData);
+  stdin.on('end', onEnd);
+  stdout.on('resize', onResize);
+  try {
+    return decodeStatus(await leader.exited).shellCode;
+  } finally {
+    stdin.off('data', onData);
+    stdin.off('end', onEnd);
+    stdout.off('resize', onResize);
+    if (raw) stdin.setRawMode(false);
+    stdin.pause();
+  }
 }
 
 /** Attaches the host directories a snapshot's VFS waits for (SnapshotError, one line, when one is gone). */

@@ -390,3 +390,46 @@ async function findModule(k: Kernel, hash: string, file: SnapshotFile, codec: Sn
   }
   return loaded.module;
 }
+
+/**
+ * The small API the page (window.wvisor.snapshots, the shell's `snapshot`) and tools build on: one store,
+ * one codec, one platform. Results: {@link SaveResult} `{name, bytes, pages, newPages, ms, ...}` for a save
+ * or an import, {@link SnapshotListItem} `{name, date, bytes, tasks, pages}` for a list (newest first).
+ * Every failure is a SnapshotError (SnapshotQuotaError for lack of space) with a message for a person.
+ */
+export class SnapshotSessions {
+  constructor(readonly store: SnapshotStore, readonly codec: SnapshotCodec, readonly platform: Platform) {}
+
+  /** Saves every task of `k` under `name` (replacing a snapshot of that name once the new one is complete); the tasks go on. */
+  saveSession(k: Kernel, name: string, opts: SaveOptions = {}): Promise<SaveResult> {
+    return saveSession(k, this.store, name, this.codec, opts);
+  }
+
+  listSessions(): Promise<SnapshotListItem[]> {
+    return listSessions(this.store);
+  }
+
+  /** A new kernel running the snapshot's tasks (attach to them with `new Sandbox(kernel).attach(pid, ...)` or its terminals). */
+  restoreSession(name: string, opts: RestoreOptions = {}): Promise<{ kernel: Kernel; file: SnapshotFile }> {
+    return restoreSession(this.store, name, this.platform, this.codec, opts);
+  }
+
+  removeSession(name: string): Promise<{ name: string; freed: number }> {
+    return removeSession(this.store, name);
+  }
+
+  /** The interchange file (format 3): restores with `wvisor restore FILE` and imports into another store. */
+  exportSession(name: string): Promise<Uint8Array> {
+    return exportSnapshot(this.store, name, this.codec);
+  }
+
+  /** Stores an exported file (format 3 or 2) under `name` or its own; the file is checked whole first. */
+  importSession(bytes: Uint8Array, name?: string): Promise<SaveResult> {
+    return importSnapshot(this.store, bytes, this.codec, name !== undefined ? { name } : {});
+  }
+
+  /** Bytes the store holds and its quota where known. */
+  usage(): Promise<{ bytes: number; quota?: number }> {
+    return this.store.usage();
+  }
+}

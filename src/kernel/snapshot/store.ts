@@ -94,11 +94,16 @@ export class MemorySnapshotStore implements SnapshotStore {
   /** Writes attempted so far (successful or not). */
   writes = 0;
 
-  constructor(private readonly options: MemoryStoreOptions = {}) {}
+  /** Faults to inject; may be changed between writes. */
+  readonly faults: MemoryStoreOptions;
+
+  constructor(faults: MemoryStoreOptions = {}) {
+    this.faults = { ...faults };
+  }
 
   private admit(bytes: number, replaced: number): void {
     this.writes++;
-    const { failAtWrite, quotaBytes } = this.options;
+    const { failAtWrite, quotaBytes } = this.faults;
     if (failAtWrite !== undefined && this.writes >= failAtWrite) {
       throw new SnapshotQuotaError(`storage quota exceeded at write ${this.writes} (injected)`, bytes);
     }
@@ -158,7 +163,7 @@ export class MemorySnapshotStore implements SnapshotStore {
   }
 
   async usage(): Promise<{ bytes: number; quota?: number }> {
-    return this.options.quotaBytes !== undefined ? { bytes: this.usedBytes(), quota: this.options.quotaBytes }
+    return this.faults.quotaBytes !== undefined ? { bytes: this.usedBytes(), quota: this.faults.quotaBytes }
       : { bytes: this.usedBytes() };
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -157,20 +157,39 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   }
 }
 
-/** public/bin as a {@link ContentSource}: the bundled programs by their manifest sha256, read from disk when asked for. */
+/**
+ * public/bin as a {@link ContentSource}: the bundled programs by their manifest sha256, read from disk when
+ * asked for. The manifest is read again whenever it changes (a rebuild of the guests), so the bundle is
+ * always the one on disk.
+ */
 export function nodeBundle(dir: string = bundledBin): ContentSource {
-  let list: Array<{ name: string; file: string; sha256: string }> = [];
-  try {
-    list = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof list;
-  } catch {
-    list = [];
-  }
-  const byHash = new Map(list.filter((e) => typeof e.sha256 === 'string').map((e) => [e.sha256, e]));
+  type Entry = { name: string; file: string; sha256: string };
+  let byHash = new Map<string, Entry>();
+  let seen = -1;
+  const current = (): Map<string, Entry> => {
+    const file = join(dir, 'manifest.json');
+    let mtime = -2;
+    try {
+      mtime = statSync(file).mtimeMs;
+    } catch {
+      // No manifest: no bundle.
+    }
+    if (mtime !== seen) {
+      seen = mtime;
+      try {
+        const list = JSON.parse(readFileSync(file, 'utf8')) as Entry[];
+        byHash = new Map(list.filter((e) => typeof e.sha256 === 'string').map((e) => [e.sha256, e]));
+      } catch {
+        byHash = new Map();
+      }
+    }
+    return byHash;
+  };
   return {
-    has: (h) => byHash.has(h),
-    describe: (h) => { const e = byHash.get(h); return e ? `/bin/${e.name}` : undefined; },
+    has: (h) => current().has(h),
+    describe: (h) => { const e = current().get(h); return e ? `/bin/${e.name}` : undefined; },
     get: async (h) => {
-      const e = byHash.get(h);
+      const e = current().get(h);
       if (!e) return undefined;
       try {
         return new Uint8Array(await fs.readFile(join(dir, e.file)));
