@@ -1,4 +1,4 @@
-/* sh - @desc a POSIX-ish shell: pipelines, redirections, && || ;, quoting, variables, job control, line editing
+/* sh - @desc a POSIX-ish shell: pipelines, redirections, here-documents, if/while/for/case, functions, subshells, test, $((...)), job control, line editing
  *
  * Usage: sh                 interactive when stdin is a terminal (line editing, job control),
  *                           otherwise reads commands from stdin line by line (no prompt)
@@ -8,20 +8,29 @@
  * Built on wasi-libc and wvisor.h only (the same source builds natively with gcc, where the
  * wv_* calls map to POSIX). wasi-libc has no fork: every external command is started with
  * wv_spawn and an fd map (a new process group per job under job control), builtins run in
- * the shell with fds 0-2 moved around them, and $(...) is run by a spawned copy of the shell.
+ * the shell with fds 0-2 moved around them, and $(...), and a compound command or function
+ * in a pipeline or in the background, are run by a spawned copy of the shell that is given
+ * the unexported variables and the functions as a prelude script; a ( subshell ) run on its
+ * own runs in the shell, which saves and restores its state around it (sh/exec.h says how).
  * No signal handlers either: finished and stopped jobs are found by polling
  * wv_waitpid(-1, WNOHANG | WUNTRACED) before each prompt, and the shell keeps ^C/^Z off
  * itself by owning the terminal's foreground group only while it reads a line, in raw mode
  * with ISIG cleared (it reads ^C as a byte and clears the line); the job gets the terminal,
  * in the modes the shell found, just after it is spawned, and the shell takes it back after.
  *
- * Not there: if/while/for/case, functions, subshells ( ), here-documents, backquotes,
- * $((arithmetic)), set options, read, trap, exec. "a && b &" runs a in the foreground.
+ * The language is POSIX sh's (XCU 2.9/2.10): simple commands, pipelines, && ||, ; &, { },
+ * ( ), if/elif/else, while, until, for, case, functions with local and return, break and
+ * continue N, here-documents (<< and <<-), $(...) and backquotes, $((...)), and the
+ * builtins test/[, read, eval, ., set --, shift, echo, true, false besides the job-control
+ * ones. Not there: set options (-e -u -x ...), trap, exec, readonly, getopts, alias, printf
+ * (a program would be needed), fds above 9, ${X#pat} ${X%pat}.
  *
  * The pieces, one header each under sh/: str.h (strings, the per-line arena, global state),
  * vars.h (variables, environment, positional parameters), parse.h (lexer and parser into a
- * list / and-or / pipeline / command tree), jobs.h (the job table, terminal hand-over,
- * notices), expand.h (word expansion), exec.h (pipelines, redirections), builtins.h, edit.h
+ * list / and-or / pipeline / command tree, compound commands), jobs.h (the job table,
+ * terminal hand-over, notices), arith.h ($((...))), expand.h (word expansion), exec.h
+ * (pipelines, redirections, compound commands, functions, child shells), test.h (test and [),
+ * builtins.h, edit.h
  * (the line editor); main is below.
  */
 #include <dirent.h>
@@ -42,8 +51,10 @@
 #include "sh/vars.h"
 #include "sh/parse.h"
 #include "sh/jobs.h"
+#include "sh/arith.h"
 #include "sh/expand.h"
 #include "sh/exec.h"
+#include "sh/test.h"
 #include "sh/builtins.h"
 
 /* Reads one line from fd 0 a byte at a time (so the programs a script starts can read the
@@ -68,7 +79,8 @@ static char *read_plain_line(void) {
 
 
 /* Runs commands read line by line from `next` until EOF or `exit`; a line that leaves a quote
- * open or ends in | && || or \ is joined with the next one. */
+ * open, ends in | && || or \, or leaves a compound command or here-document unfinished is
+ * joined with the next one (interactively the prompt is PS2, "> "). */
 static int run_lines(char *(*next)(int continuation)) {
   str buf = {0};
   for (;;) {
@@ -82,9 +94,15 @@ static int run_lines(char *(*next)(int continuation)) {
       continue;
     }
     if (!line) {
-      if (buf.n > 0) {
-        err_printf("syntax error: unexpected end of file");
-        sh.status = 2;
+      if (buf.n > 0) { /* a here-document may end at the end of the input */
+        arena_reset();
+        parse_result r = parse_text(buf.p, 1);
+        if (r.status == PARSE_OK) {
+          if (r.list) run_list(r.list);
+        } else {
+          if (r.status == PARSE_INCOMPLETE) err_printf("syntax error: unexpected end of file");
+          sh.status = 2;
+        }
       }
       break;
     }
@@ -92,17 +110,22 @@ static int run_lines(char *(*next)(int continuation)) {
     str_adds(&buf, line);
     free(line);
     arena_reset();
-    parse_result r = parse_text(buf.p);
+    parse_result r = parse_text(buf.p, 0);
     if (r.status == PARSE_INCOMPLETE) continue;
     if (sh.interactive && buf.n > 0) history_add(buf.p);
     if (r.status == PARSE_ERROR) {
       sh.status = 2;
+      if (!sh.interactive) break; /* as dash: a syntax error ends a script */
     } else if (r.list) {
+      sh.intr = 0;
       run_list(r.list);
+      sh.intr = 0;
+      sh.breaking = sh.continuing = 0;
     }
     buf.n = 0;
     if (buf.p) buf.p[0] = 0;
-    if (sh.exiting) break;
+    if (sh.exiting || (sh.returning && !sh.interactive)) break;
+    sh.returning = 0;
   }
   free(buf.p);
   return sh.status;
@@ -127,12 +150,12 @@ static char *next_script(int continuation) {
 
 int main(int argc, char **argv) {
   vars_init(argc > 0 ? argv[0] : "sh");
-  sh.pid = wv_getpid();
+  if (!sh.subshell) sh.pid = wv_getpid();
   setvbuf(stdout, NULL, _IOFBF, 8192);
   if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
     vars_set_positional(argc > 3 ? argv[3] : argv[0], argc > 4 ? argc - 4 : 0, argv + 4);
     arena_reset();
-    parse_result r = parse_text(argv[2]);
+    parse_result r = parse_text(argv[2], 1);
     if (r.status == PARSE_INCOMPLETE) {
       err_printf("syntax error: unexpected end of file");
       return 2;

@@ -122,8 +122,11 @@ static int bi_export(int argc, char **argv) {
 
 static int bi_unset(int argc, char **argv) {
   int st = 0;
+  int functions = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-v") == 0) continue;
+    if (strcmp(argv[i], "-f") == 0) { functions = 1; continue; }
+    if (functions) { func_unset(argv[i]); continue; }
     if (!name_ok(argv[i], strlen(argv[i]))) { err_printf("unset: `%s': not a valid identifier", argv[i]); st = 1; continue; }
     var_unset(argv[i]);
   }
@@ -318,31 +321,238 @@ static int bi_clear(int argc, char **argv) {
   return 0;
 }
 
+
+static int bi_true(int argc, char **argv) { (void)argc; (void)argv; return 0; }
+static int bi_false(int argc, char **argv) { (void)argc; (void)argv; return 1; }
+
+/* As /bin/echo: -n first leaves out the newline; no backslash escapes. */
+static int bi_echo(int argc, char **argv) {
+  int i = 1, newline = 1;
+  if (i < argc && strcmp(argv[i], "-n") == 0) { newline = 0; i++; }
+  for (int first = i; i < argc; i++) {
+    if (i > first) putchar(' ');
+    fputs(argv[i], stdout);
+  }
+  if (newline) putchar('\n');
+  return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* A count for break, continue, shift, return: a number >= min, else an error (-1). */
+static int count_arg(const char *who, const char *s, int min) {
+  char *end;
+  long n = strtol(s, &end, 10);
+  if (*end || end == s || n < min) { err_printf("%s: Illegal number: %s", who, s); return -1; }
+  return n > 100000 ? 100000 : (int)n;
+}
+
+static int bi_break(int argc, char **argv) {
+  int n = argc > 1 ? count_arg(argv[0], argv[1], 1) : 1;
+  if (n < 0) { if (!sh.interactive) sh.exiting = 1; return 2; }
+  if (sh.loop_depth == 0) return 0;
+  if (n > sh.loop_depth) n = sh.loop_depth;
+  if (argv[0][0] == 'b') sh.breaking = n; else sh.continuing = n;
+  return 0;
+}
+
+static int bi_return(int argc, char **argv) {
+  int n = argc > 1 ? count_arg("return", argv[1], 0) : sh.status;
+  if (n < 0) { if (!sh.interactive) sh.exiting = 1; return 2; }
+  sh.returning = 1;
+  return n & 0xff;
+}
+
+static int bi_local(int argc, char **argv) {
+  if (sh.func_depth == 0) { err_printf("local: not in a function"); if (!sh.interactive) sh.exiting = 1; return 2; }
+  int st = 0;
+  for (int i = 1; i < argc; i++) {
+    char *eq = strchr(argv[i], '=');
+    size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+    if (!name_ok(argv[i], n)) { err_printf("local: %s: bad variable name", argv[i]); st = 2; continue; }
+    char *name = xstrdup(argv[i]);
+    name[n] = 0;
+    local_save(name, sh.func_depth);
+    if (eq) var_set(name, eq + 1, 0);
+    free(name);
+  }
+  return st;
+}
+
+static int bi_shift(int argc, char **argv) {
+  int n = argc > 1 ? count_arg("shift", argv[1], 0) : 1;
+  if (n < 0 || n > nparams) {
+    if (n >= 0) err_printf("shift: can't shift that many");
+    if (!sh.interactive) sh.exiting = 1;
+    return 2;
+  }
+  for (int i = 0; i < n; i++) free(params[i]);
+  memmove(params, params + n, (size_t)(nparams - n + 1) * sizeof *params);
+  nparams -= n;
+  return 0;
+}
+
+static int bi_set(int argc, char **argv) {
+  if (argc == 1) {
+    qsort(vars, (size_t)nvars, sizeof *vars, cmp_var);
+    for (int i = 0; i < nvars; i++) {
+      printf("%s='", vars[i].name);
+      for (const char *p = vars[i].value; *p; p++) { if (*p == '\'') fputs("'\\''", stdout); else putchar(*p); }
+      printf("'\n");
+    }
+    return 0;
+  }
+  int i = 1;
+  if (strcmp(argv[1], "--") == 0) i = 2;
+  else if (argv[1][0] == '-' || argv[1][0] == '+') {
+    err_printf("set: %s: options are not supported (only set -- ARGS)", argv[1]);
+    if (!sh.interactive) sh.exiting = 1;
+    return 2;
+  }
+  char *zero = xstrdup(arg0 ? arg0 : "sh");
+  for (int k = 0; k < nparams; k++) free(params[k]);
+  free(params);
+  vars_set_positional(zero, argc - i, argv + i);
+  free(zero);
+  return 0;
+}
+
+/* Parses and runs text in the shell (eval, .). */
+static int run_text(const char *text) {
+  parse_result r = parse_text(text, 1);
+  if (r.status == PARSE_INCOMPLETE) { err_printf("syntax error: unexpected end of file"); r.status = PARSE_ERROR; }
+  if (r.status == PARSE_ERROR) { if (!sh.interactive) sh.exiting = 1; return 2; }
+  sh.status = 0;
+  return exec_list(r.list);
+}
+
+static int bi_eval(int argc, char **argv) {
+  str s = {0};
+  for (int i = 1; i < argc; i++) { if (i > 1) str_addc(&s, ' '); str_adds(&s, argv[i]); }
+  char *text = str_take(&s);
+  int st = run_text(text);
+  free(text);
+  return st;
+}
+
+static int bi_dot(int argc, char **argv) {
+  if (argc < 2) { err_printf(".: filename argument required"); return 2; }
+  FILE *f = fopen(argv[1], "r");
+  if (!f) { err_printf(".: cannot open %s: %s", argv[1], strerror(errno)); if (!sh.interactive) sh.exiting = 1; return 2; }
+  str s = {0};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) str_addn(&s, buf, n);
+  fclose(f);
+  char *text = str_take(&s);
+  int st = run_text(text);
+  free(text);
+  if (sh.returning) { sh.returning = 0; st = sh.status; }
+  return st;
+}
+
+/* read [-r] [NAME...]: one line from stdin, a byte at a time (the rest stays for the next
+ * reader), split on IFS into the names (the last takes the rest); REPLY with no name. Without
+ * -r a backslash quotes the next character and backslash-newline joins lines. Status 1 at
+ * end of file. */
+static int bi_read(int argc, char **argv) {
+  int i = 1, raw = 0;
+  if (i < argc && strcmp(argv[i], "-r") == 0) { raw = 1; i++; }
+  if (i < argc && strcmp(argv[i], "--") == 0) i++;
+  str line = {0}, quoted = {0}; /* quoted: 1 for each byte that was escaped */
+  int eof = 1;
+  for (;;) {
+    char c;
+    ssize_t n = read(0, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (c == '\n') { eof = 0; break; }
+    if (c == '\\' && !raw) {
+      ssize_t m;
+      do m = read(0, &c, 1); while (m < 0 && errno == EINTR);
+      if (m <= 0) break;
+      if (c == '\n') continue;
+      str_addc(&line, c);
+      str_addc(&quoted, 1);
+      continue;
+    }
+    str_addc(&line, c);
+    str_addc(&quoted, 0);
+  }
+  const char *ifs = var_get("IFS");
+  if (!ifs) ifs = " \t\n";
+  const char *p = line.p ? line.p : "";
+  const char *q = quoted.p ? quoted.p : "";
+  size_t len = line.n, k = 0;
+#define IS_IFS(x) (!q[x] && p[x] && strchr(ifs, p[x]))
+#define IS_WS(x) (IS_IFS(x) && (p[x] == ' ' || p[x] == '\t' || p[x] == '\n'))
+  while (k < len && IS_WS(k)) k++;
+  const char *def[] = { "REPLY" };
+  char **names = i < argc ? argv + i : (char **)def;
+  int nnames = i < argc ? argc - i : 1;
+  for (int a = 0; a < nnames; a++) {
+    if (!name_ok(names[a], strlen(names[a]))) { err_printf("read: %s: bad variable name", names[a]); free(line.p); free(quoted.p); return 2; }
+    str v = {0};
+    if (a == nnames - 1) { /* the rest, without trailing IFS white space */
+      size_t e = len;
+      while (e > k && IS_WS(e - 1)) e--;
+      str_addn(&v, p + k, e - k);
+      k = len;
+    } else {
+      while (k < len && !IS_IFS(k)) str_addc(&v, p[k++]);
+      while (k < len && IS_WS(k)) k++;
+      if (k < len && IS_IFS(k)) { k++; while (k < len && IS_WS(k)) k++; }
+    }
+    char *val = str_take(&v);
+    var_set(names[a], val, 0);
+    free(val);
+  }
+#undef IS_IFS
+#undef IS_WS
+  free(line.p);
+  free(quoted.p);
+  return eof ? 1 : 0;
+}
+
 static int bi_help(int argc, char **argv);
 
 static const struct { const char *name; builtin_fn fn; const char *usage; } builtins[] = {
+  {".", bi_dot, ". FILE                runs the commands in FILE in this shell"},
   {":", bi_colon, ":                     does nothing, successfully"},
+  {"[", bi_test, "[ EXPR ]              test EXPR"},
   {"bg", bi_bg, "bg [%N]               continues a stopped job in the background"},
+  {"break", bi_break, "break [N]             leaves N enclosing loops (default 1)"},
   {"cd", bi_cd, "cd [DIR | -]          changes the working directory (no DIR: $HOME, or /)"},
   {"clear", bi_clear, "clear                 clears the terminal"},
+  {"continue", bi_break, "continue [N]          starts the next round of the Nth enclosing loop"},
+  {"echo", bi_echo, "echo [-n] ARG...      prints the arguments (-n: no newline)"},
+  {"eval", bi_eval, "eval ARG...           runs the arguments as a command"},
   {"exit", bi_exit, "exit [N]              leaves the shell with status N (default $?)"},
   {"export", bi_export, "export [NAME[=VALUE]...]  passes variables to programs; no NAME lists them"},
+  {"false", bi_false, "false                 fails (status 1)"},
   {"fg", bi_fg, "fg [%N]               brings a job to the foreground (also: %N)"},
   {"help", bi_help, "help                  this list"},
   {"history", bi_history, "history               the lines typed so far (up/down arrows recall them)"},
   {"jobs", bi_jobs, "jobs                  lists jobs: running, stopped, done"},
   {"kill", bi_kill, "kill [-SIG | -N] PID | %N ...  sends a signal (default TERM); kill -l lists them"},
+  {"local", bi_local, "local NAME[=VALUE]... makes variables local to the function running"},
   {"ps", bi_ps, "ps                    the shell and its jobs' processes"},
   {"pwd", bi_pwd, "pwd                   prints the working directory"},
-  {"unset", bi_unset, "unset NAME...         removes variables"},
+  {"read", bi_read, "read [-r] NAME...     reads a line into variables, split on IFS"},
+  {"return", bi_return, "return [N]            leaves a function with status N"},
+  {"set", bi_set, "set [-- ARG...]       sets $1 $2 ...; no ARG lists the variables"},
+  {"shift", bi_shift, "shift [N]             drops the first N positional parameters"},
+  {"test", bi_test, "test EXPR             -e -f -d -r -w -x -s -z -n = != -eq -ne -lt -le -gt -ge ! -a -o ( )"},
+  {"true", bi_true, "true                  succeeds"},
+  {"unset", bi_unset, "unset [-f] NAME...    removes variables (-f: functions)"},
   {"wait", bi_wait, "wait [PID | %N]       waits for background jobs"},
 };
 #define NBUILTINS (int)(sizeof builtins / sizeof builtins[0])
 
 static int bi_help(int argc, char **argv) {
   (void)argc; (void)argv;
-  printf("wVisor sh: pipelines (|), lists (; && || &), redirections (< > >> 2> 2>&1), quoting ('' \"\" \\),\n"
-         "variables ($NAME ${NAME} $? $$ $!, NAME=VALUE), $(command), patterns (* ? [...]), job control (^Z, jobs, fg, bg).\n"
+  printf("wVisor sh: pipelines (|), lists (; && || &), redirections (< > >> 2> 2>&1 <<EOF), quoting ('' \"\" \\),\n"
+         "variables ($NAME ${NAME} $? $$ $! $# $@, NAME=VALUE), $(command), $((arithmetic)), patterns (* ? [...]),\n"
+         "if/then/elif/else/fi, while/until/do/done, for NAME in WORDS, case WORD in PATTERN) ... ;; esac,\n"
+         "{ list; }, ( subshell ), functions NAME() { ...; }, job control (^Z, jobs, fg, bg).\n"
          "Programs are found by name in /bin. Builtins:\n");
   for (int i = 0; i < NBUILTINS; i++) printf("  %s\n", builtins[i].usage);
   return 0;

@@ -1,5 +1,5 @@
 /* sh/expand.h - word expansion: ~, $NAME ${NAME} ${NAME:-w} ${#NAME} $? $$ $! $# $0..$9 $@ $*,
- * $(command) (run by a spawned copy of the shell), quote removal, field splitting of unquoted expansions on IFS white space, and pathname
+ * $(command) and `command` (run by a spawned copy of the shell), $((arithmetic)), quote removal, field splitting of unquoted expansions on IFS white space, and pathname
  * expansion (* ? [...]) of unquoted pattern characters. */
 #ifndef SH_EXPAND_H
 #define SH_EXPAND_H
@@ -17,7 +17,7 @@ static void fields_free(fields *f) {
   f->v = NULL; f->n = f->cap = 0;
 }
 
-enum { EX_SPLIT = 1, EX_GLOB = 2 };
+enum { EX_SPLIT = 1, EX_GLOB = 2, EX_PAT = 4 /* the field is a pattern: quoted pattern characters escaped */ };
 
 static char *expand_string(const char *w);
 
@@ -60,52 +60,26 @@ static char *lookup(const char *name, size_t n) {
  * a command of assignments only exits with it. */
 static int subst_status = -1;
 
+/* Starts a copy of the shell running script (after a prelude recreating the unexported
+ * variables and functions) with fds as map says; the positional parameters are args when
+ * given, else the shell's. Defined in sh/exec.h. */
+static int spawn_shell(const char *script, char **args, int nargs, const int map[MAX_FD], int pgid);
+static int vfd[MAX_FD] = { 0, 1, 2, -1, -1, -1, -1, -1, -1, -1 };
+
 /* $(CMD): runs CMD in a new shell (this program, spawned: there is no fork) with stdout to a
- * pipe, and returns its output without trailing newlines. The new shell gets every variable
- * (exported or not) in its environment and the positional parameters as its arguments. */
+ * pipe, and returns its output without trailing newlines. */
 static char *command_subst(const char *cmd) {
-#ifdef __wasi__
-  static const char self[] = "sh";              /* /bin/sh: this shell */
-#else
-  static const char self[] = "/proc/self/exe";
-#endif
   int pfd[2];
   if (wv_pipe(pfd) < 0) { err_printf("pipe: %s", strerror(errno)); return xstrdup(""); }
-  fields args = {0};
-  fields_push(&args, xstrdup("sh"));
-  fields_push(&args, xstrdup("-c"));
-  fields_push(&args, xstrdup(cmd));
-  fields_push(&args, xstrdup(arg0 ? arg0 : "sh"));
-  for (int k = 0; k < nparams; k++) fields_push(&args, xstrdup(params[k]));
-  char **envp = xmalloc((size_t)(nvars + 1) * sizeof *envp);
-  for (int k = 0; k < nvars; k++) {
-    size_t len = strlen(vars[k].name) + strlen(vars[k].value) + 2;
-    envp[k] = xmalloc(len);
-    snprintf(envp[k], len, "%s=%s", vars[k].name, vars[k].value);
-  }
-  envp[nvars] = NULL;
-  wv_spawn_fd fds[3] = { {0, 0}, {1, pfd[1]}, {2, 2} };
-  wv_spawn_req req;
-  memset(&req, 0, sizeof req);
-  req.path = self;
-  req.path_len = (uint32_t)strlen(self);
-  req.argv = (const char *const *)args.v;
-  req.argc = (uint32_t)args.n;
-  req.envp = (const char *const *)envp;
-  req.envc = (uint32_t)nvars;
-#ifdef __wasi__
-  char cwd[PATH_MAX];
-  if (getcwd(cwd, sizeof cwd)) { req.cwd = cwd; req.cwd_len = (uint32_t)strlen(cwd); }
-#endif
-  req.fds = fds;
-  req.nfds = 3;
-  req.pgid = -1;
+  int map[MAX_FD];
+  for (int k = 0; k < MAX_FD; k++) map[k] = -1;
+  map[0] = vfd[0];
+  map[1] = pfd[1];
+  map[2] = vfd[2];
   fflush(stdout);
-  int pid = wv_spawn(&req);
+  int pid = spawn_shell(cmd, NULL, 0, map, -1);
   int e = errno;
   close(pfd[1]);
-  fields_free(&args);
-  free_strv(envp);
   str out = {0};
   if (pid < 0) {
     err_printf("cannot run a shell for $(...): %s", strerror(e));
@@ -127,11 +101,38 @@ static char *command_subst(const char *cmd) {
   return str_take(&out);
 }
 
+/* `CMD`: w[*i] is the opening backquote; in_dq: inside double quotes (there \" is a quote). */
+static char *backquote_subst(const char *w, size_t *i, int in_dq) {
+  str cmd = {0};
+  size_t j = *i + 1;
+  while (w[j] && w[j] != '`') {
+    if (w[j] == '\\' && w[j + 1] && (strchr("$`\\", w[j + 1]) || (in_dq && w[j + 1] == '"'))) j++;
+    str_addc(&cmd, w[j++]);
+  }
+  *i = w[j] ? j + 1 : j;
+  char *out = command_subst(cmd.p ? cmd.p : "");
+  free(cmd.p);
+  return out;
+}
+
 /* Expands the parameter at w[*i] == '$'; advances *i past it. Returns a malloc'd value, or
  * NULL when it is unset; *literal is set when '$' was not an expansion (it stays a '$'). */
 static char *expand_param(const char *w, size_t *i, int *literal) {
   size_t j = *i + 1;
   *literal = 0;
+  if (w[j] == '(' && w[j + 1] == '(') { /* $((EXPR)) */
+    int incomplete = 0;
+    size_t end = skip_subst(w, j + 1, &incomplete);
+    if (end >= j + 4 && w[end - 1] == ')' && w[end - 2] == ')') {
+      *i = end;
+      char *inner = expand_string(arena_strndup(w + j + 2, end - j - 4));
+      long v = arith_eval(inner);
+      free(inner);
+      char buf[32];
+      snprintf(buf, sizeof buf, "%ld", v);
+      return xstrdup(buf);
+    }
+  }
   if (w[j] == '(') {
     int incomplete = 0;
     size_t end = skip_subst(w, j + 1, &incomplete);
@@ -178,6 +179,7 @@ static char *expand_param(const char *w, size_t *i, int *literal) {
           char *msg = expand_string(word);
           err_printf("%.*s: %s", (int)(e - k), w + k, *msg ? msg : "parameter not set");
           free(msg);
+          sh.expand_failed = 1;
           return xstrdup("");
         }
         return v;
@@ -274,6 +276,12 @@ static void fb_add(field_builder *b, char c, int quoted) {
   b->have = 1;
 }
 static void fb_end(field_builder *b, fields *out, int flags) {
+  if (flags & EX_PAT) {
+    fields_push(out, b->pat.p ? str_take(&b->pat) : xstrdup(""));
+    free(b->text.p);
+    memset(b, 0, sizeof *b);
+    return;
+  }
   if (b->have || b->text.n) {
     int before = out->n;
     if ((flags & EX_GLOB) && b->glob && b->pat.p) {
@@ -290,14 +298,14 @@ static void fb_end(field_builder *b, fields *out, int flags) {
 /* Adds an expansion's value: split on IFS white space when unquoted and splitting. */
 static void fb_value(field_builder *b, const char *v, int quoted, int flags, fields *out) {
   if (quoted || !(flags & EX_SPLIT)) {
-    for (const char *p = v; *p; p++) fb_add(b, *p, 1);
+    for (const char *p = v; *p; p++) fb_add(b, *p, quoted);
     return;
   }
   for (const char *p = v; *p; p++) {
     if (*p == ' ' || *p == '\t' || *p == '\n') {
       if (b->have || b->text.n) fb_end(b, out, flags);
     } else {
-      fb_add(b, *p, 1);
+      fb_add(b, *p, 0);
     }
   }
 }
@@ -306,6 +314,7 @@ static void fb_value(field_builder *b, const char *v, int quoted, int flags, fie
 static void expand_word(const char *w, fields *out, int flags) {
   field_builder b = {0};
   size_t i = 0;
+  if (nparams == 0 && strcmp(w, "\"$@\"") == 0 && !(flags & EX_PAT)) return; /* "$@" with no parameters: no field */
   if (w[0] == '~' && (w[1] == 0 || w[1] == '/')) {
     const char *home = var_get("HOME");
     fb_value(&b, home ? home : "/", 1, flags, out);
@@ -325,6 +334,10 @@ static void expand_word(const char *w, fields *out, int flags) {
         if (w[i] == '\\' && w[i + 1] && strchr("$`\"\\\n", w[i + 1])) {
           if (w[i + 1] != '\n') fb_add(&b, w[i + 1], 1);
           i += 2;
+        } else if (w[i] == '`') {
+          char *v = backquote_subst(w, &i, 1);
+          fb_value(&b, v, 1, flags, out);
+          free(v);
         } else if (w[i] == '$') {
           if (w[i + 1] == '@' && nparams > 0) { /* "$@": one field per parameter */
             for (int k = 0; k < nparams; k++) {
@@ -348,6 +361,10 @@ static void expand_word(const char *w, fields *out, int flags) {
     } else if (c == '\\') {
       if (w[i + 1] == '\n') { i += 2; continue; }
       if (w[i + 1]) { fb_add(&b, w[i + 1], 1); i += 2; } else i++;
+    } else if (c == '`') {
+      char *v = backquote_subst(w, &i, 0);
+      fb_value(&b, v, 0, flags, out);
+      free(v);
     } else if (c == '$') {
       int literal;
       char *v = expand_param(w, &i, &literal);
@@ -369,6 +386,40 @@ static char *expand_string(const char *w) {
   str s = {0};
   for (int k = 0; k < f.n; k++) { if (k) str_addc(&s, ' '); str_adds(&s, f.v[k]); }
   fields_free(&f);
+  return str_take(&s);
+}
+
+/* Expands a case pattern: the pattern characters that were quoted are escaped. */
+static char *expand_pattern(const char *w) {
+  fields f = {0};
+  expand_word(w, &f, EX_PAT);
+  char *p = f.n ? xstrdup(f.v[0]) : xstrdup("");
+  fields_free(&f);
+  return p;
+}
+
+/* A here-document's body: $ expansions, `...`, and \ before $ ` \ newline. */
+static char *expand_heredoc(const char *w) {
+  str s = {0};
+  size_t i = 0;
+  while (w[i]) {
+    if (w[i] == '\\' && w[i + 1] && strchr("$`\\\n", w[i + 1])) {
+      if (w[i + 1] != '\n') str_addc(&s, w[i + 1]);
+      i += 2;
+    } else if (w[i] == '`') {
+      char *v = backquote_subst(w, &i, 0);
+      str_adds(&s, v);
+      free(v);
+    } else if (w[i] == '$') {
+      int literal;
+      char *v = expand_param(w, &i, &literal);
+      if (literal) { str_addc(&s, '$'); i++; }
+      else if (v) str_adds(&s, v);
+      free(v);
+    } else {
+      str_addc(&s, w[i++]);
+    }
+  }
   return str_take(&s);
 }
 

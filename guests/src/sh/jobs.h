@@ -251,7 +251,7 @@ static int job_wait_fg(job *j) {
   if (sh.interactive && WV_WIFSIGNALED(st)) {
     int sig = WV_WTERMSIG(st);
     fflush(stdout);
-    if (sig == SH_SIGINT) fputc('\n', stderr);
+    if (sig == SH_SIGINT) { fputc('\n', stderr); sh.intr = 1; }
     else if (sig != SH_SIGPIPE) fprintf(stderr, "%s\n", signal_text(sig));
   }
   job_free(j);

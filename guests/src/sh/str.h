@@ -60,8 +60,16 @@ static char *str_take(str *s) {
 typedef struct arena_block { struct arena_block *next; size_t used, cap; char data[]; } arena_block;
 static arena_block *arena_head;
 
+static arena_block *arena_kept; /* this block and those after it hold function definitions */
+
 static void arena_reset(void) {
-  while (arena_head) { arena_block *b = arena_head; arena_head = b->next; free(b); }
+  while (arena_head && arena_head != arena_kept) { arena_block *b = arena_head; arena_head = b->next; free(b); }
+}
+/* Keeps everything allocated so far (a function's body lives as long as the shell). */
+static void arena_keep(void) {
+  if (!arena_head) return;
+  arena_head->cap = arena_head->used; /* later allocations go to a new block */
+  arena_kept = arena_head;
 }
 static void *arena_alloc(size_t n) {
   n = (n + 7) & ~(size_t)7;
@@ -83,6 +91,8 @@ static char *arena_strndup(const char *s, size_t n) {
   return p;
 }
 
+#define MAX_FD 10  /* redirections name fds 0..9 */
+
 /* ---- the shell's state ---- */
 
 struct shell {
@@ -94,6 +104,14 @@ struct shell {
   int pgid;          /* the shell's own process group (interactive) */
   int tty_saved;     /* tmodes holds the terminal's modes */
   wv_termios tmodes; /* the terminal's modes as the shell found them; jobs run with these */
+  int breaking;      /* break N ran: loops left to leave */
+  int continuing;    /* continue N ran: loops left to skip to their next round */
+  int returning;     /* return ran: leave the function (or the script) */
+  int loop_depth;    /* loops running, for break/continue */
+  int func_depth;    /* functions running, for return and local */
+  int intr;          /* a foreground job died of ^C (interactive): the rest of the line is not run */
+  int subshell;      /* started by a shell for a subshell, $(...) or a pipeline's compound command */
+  int expand_failed; /* an expansion failed (bad arithmetic, ${X?}): the command is not run */
 };
 static struct shell sh;
 
