@@ -7,6 +7,7 @@ import { createNodeSandbox } from '../platform/node/node-sandbox.js';
 import { Errno, errnoNames } from '../kernel/abi/errno.js';
 import { FileType, type Vfs, VfsSetupError } from '../kernel/vfs/index.js';
 import { type Preopen, type RunOptions, UsageError } from './args.js';
+import { startupProgress } from './progress.js';
 import { type HostDirRecord, saveSnapshot } from './snapshot.js';
 
 /** Host signals the CLI passes on to the guest, as the same signals. */
@@ -38,6 +39,11 @@ export async function run(o: RunOptions): Promise<number> {
   }
   const sb = createNodeSandbox();
   sb.kernel.onLog = (m) => process.stderr.write(`${m}\n`);
+  // A module wVisor has not rewritten runs at once in its fast form (fuel checks, memory limit); only a
+  // snapshot needs the full rewrite (Asyncify), so only --snapshot waits for it (README.md, "Start-up").
+  sb.kernel.modules.mode = o.snapshot ? 'eager' : 'fast';
+  const progress = startupProgress(o.module.split('/').pop()!, process.stderr);
+  sb.kernel.modules.onProgress = (p) => progress.update(p);
   const { preopens, hostDirs } = await setUpPreopens(sb, o.preopens);
   // On a host terminal the guest gets the kernel's tty (isatty, line editing, ^C/^Z as signals to
   // its foreground job, window size); a snapshot keeps to pipes (restore reattaches them).

@@ -15,6 +15,11 @@
  * never unwinds); the rest is there.
  */
 
+/** Custom section naming a module as the fast rewrite's output (fast.ts: fuel checks, no Asyncify). */
+export const FAST_SECTION = 'wvisor.fast';
+/** Export of the fast rewrite's one-entry funcref table: the worker puts a function calling its preempt hook in it. */
+export const FAST_PREEMPT_TABLE_EXPORT = 'wvisor_preempt_table';
+
 /** Custom section holding the RewriteInfo JSON. */
 export const REWRITE_SECTION = 'wvisor.rewrite';
 /** Import module of the worker's runtime hooks (not syscalls; seccomp never sees them). */

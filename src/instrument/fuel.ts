@@ -174,10 +174,16 @@ function tableFunctions(b: Binaryen, mod: Mod, imported: ReadonlySet<string>): S
  * table function.
  */
 export function functionsOnCycles(graph: ReadonlyMap<string, Walked>, tableFns: ReadonlySet<string>): Set<string> {
+  // Indirect calls go through one extra node, "the table", with an edge to each table function: the same
+  // cycles, and O(functions + calls) edges instead of one per indirect caller and table function.
+  let table = '\u0000table';
+  while (graph.has(table)) table = `\u0000${table}`;
+  const tableSucc = [...tableFns].filter((t) => graph.has(t));
   const succ = (name: string): string[] => {
+    if (name === table) return tableSucc;
     const w = graph.get(name)!;
     const out = [...w.callees].filter((c) => graph.has(c));
-    if (w.callsIndirect) for (const t of tableFns) if (graph.has(t)) out.push(t);
+    if (w.callsIndirect) out.push(table);
     return out;
   };
   const index = new Map<string, number>();
@@ -218,7 +224,7 @@ export function functionsOnCycles(graph: ReadonlyMap<string, Walked>, tableFns: 
           onStack.delete(w);
           scc.push(w);
         } while (w !== top.v);
-        if (scc.length > 1 || top.succs.includes(top.v)) for (const x of scc) result.add(x);
+        if (scc.length > 1 || top.succs.includes(top.v)) for (const x of scc) if (x !== table) result.add(x);
       }
     }
   }

@@ -38,6 +38,7 @@ export { DEFAULT_MAX_MEMORY_PAGES, limitMemory } from './memory-limit.js';
 import { DEFAULT_MAX_MEMORY_PAGES, limitMemory } from './memory-limit.js';
 export type { FuelStats } from './fuel.js';
 export { SUPPORTED_FEATURES, UNSUPPORTED_FEATURES } from './features.js';
+export { FAST_VERSION, fastRewrite, readFastInfo, type FastInfo, type FastResult } from './fast.js';
 
 /** How to rewrite. Every field changes the output bytes and is recorded in the section. */
 export interface RewriteOptions {
@@ -91,6 +92,12 @@ export interface RewriteResult {
   timings: { read: number; fuel: number; asyncify: number; emit: number; total: number };
 }
 
+/** What the caller hears while a rewrite runs (nothing here changes the output). */
+export interface RewriteHooks {
+  /** Called at the start of each step: 'load' (binaryen), 'read', 'fuel', 'asyncify', 'write'. */
+  onPhase?(phase: 'load' | 'read' | 'fuel' | 'asyncify' | 'write'): void;
+}
+
 let binaryenPromise: Promise<Binaryen> | undefined;
 
 /** Loads binaryen.js once (dynamic import: it stays off every start-up path). */
@@ -103,7 +110,8 @@ function loadBinaryen(): Promise<Binaryen> {
  * Rewrites a wasm32-wasi module (see the file comment). Throws
  * InvalidModuleError, AlreadyRewrittenError or UnsupportedModuleError.
  */
-export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}): Promise<RewriteResult> {
+export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {},
+  hooks: RewriteHooks = {}): Promise<RewriteResult> {
   const t0 = now();
   const existing = customSections(bytes, REWRITE_SECTION); // also checks the header
   if (existing.length > 0) {
@@ -119,6 +127,7 @@ export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}
     throw new RangeError(`maxMemoryPages must be 1..65536, got ${maxMemoryPages}`);
   }
   const originalSha256 = await sha256Hex(bytes);
+  hooks.onPhase?.('load');
   const b = await loadBinaryen();
 
   // binaryen's settings are process-wide: set ours, restore the caller's after.
@@ -129,13 +138,13 @@ export async function rewriteModule(bytes: Uint8Array, opts: RewriteOptions = {}
   const opt = { preemptUnwind, optimizeLevel, maxMemoryPages };
   try {
     try {
-      return build(b, bytes, originalSha256, opt, null, t0);
+      return build(b, bytes, originalSha256, opt, null, t0, hooks);
     } catch (e) {
       if (!(e instanceof AsyncifyFailed)) throw e;
       // Asyncify gave up on something the checks before it did not foresee: the module is rewritten
       // again from its bytes, without Asyncify, and says why.
       return build(b, bytes, originalSha256, opt,
-        `binaryen's Asyncify cannot instrument it (${e.detail}), so it cannot be unwound`, t0);
+        `binaryen's Asyncify cannot instrument it (${e.detail}), so it cannot be unwound`, t0, hooks);
     }
   } finally {
     b.setOptimizeLevel(saved.optimize);
@@ -159,7 +168,8 @@ class AsyncifyFailed extends Error {
  */
 function build(b: Binaryen, bytes: Uint8Array, originalSha256: string,
   opt: { preemptUnwind: boolean; optimizeLevel: number; maxMemoryPages: number },
-  noUnwind: string | null, t0: number): RewriteResult {
+  noUnwind: string | null, t0: number, hooks: RewriteHooks): RewriteResult {
+  hooks.onPhase?.('read');
   let mod: binaryenNs.Module;
   let declared: number | null = null; // null: what the reader enabled (the target_features section)
   try {
@@ -197,6 +207,7 @@ function build(b: Binaryen, bytes: Uint8Array, originalSha256: string,
     mod.addFunctionImport(preemptName, RUNTIME_MODULE, PREEMPT_IMPORT, b.none, b.none);
     if (opt.preemptUnwind) unwindImports.push(`${RUNTIME_MODULE}.${PREEMPT_IMPORT}`);
 
+    hooks.onPhase?.('fuel');
     const fuel = insertFuelChecks(b, mod, fuelName, preemptName);
     if (fuel.exceptionsIn !== null) {
       noUnwind ??= `it uses WebAssembly exception handling (try/catch, in function ${fuel.exceptionsIn}), `
@@ -208,6 +219,7 @@ function build(b: Binaryen, bytes: Uint8Array, originalSha256: string,
     const tFuel = now();
 
     if (noUnwind === null) {
+      hooks.onPhase?.('asyncify');
       b.setOptimizeLevel(opt.optimizeLevel);
       b.setShrinkLevel(0);
       b.setDebugInfo(false);
@@ -230,6 +242,7 @@ function build(b: Binaryen, bytes: Uint8Array, originalSha256: string,
     }
     const tAsyncify = now();
 
+    hooks.onPhase?.('write');
     const info: RewriteInfo = { version: REWRITE_VERSION, originalSha256, options: { ...opt } };
     if (noUnwind !== null) info.noUnwind = noUnwind;
     mod.addCustomSection(REWRITE_SECTION, encodeRewriteInfo(info));

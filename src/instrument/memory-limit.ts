@@ -41,7 +41,7 @@ function leb(v: number): number[] {
  */
 export function limitMemory(bytes: Uint8Array, maxPages: number): Uint8Array {
   if (bytes.length < 8) throw new InvalidModuleError('too short to be a module');
-  const out: number[] = Array.from(bytes.subarray(0, 8));
+  // Only the memory section changes: the bytes before and after it are copied as they are.
   let at = 8;
   while (at < bytes.length) {
     const id = bytes[at]!;
@@ -49,7 +49,6 @@ export function limitMemory(bytes: Uint8Array, maxPages: number): Uint8Array {
     const end = start + size;
     if (end > bytes.length) throw new InvalidModuleError('a section runs past the end of the module');
     if (id !== 5) {
-      for (let i = at; i < end; i++) out.push(bytes[i]!);
       at = end;
       continue;
     }
@@ -75,8 +74,13 @@ export function limitMemory(bytes: Uint8Array, maxPages: number): Uint8Array {
       body.push(flags | 0x01, ...leb(min), ...leb(max));
     }
     if (p !== end) throw new InvalidModuleError('malformed memory section');
-    out.push(5, ...leb(body.length), ...body);
-    at = end;
+    const head = [5, ...leb(body.length), ...body];
+    const out = new Uint8Array(at + head.length + bytes.length - end);
+    out.set(bytes.subarray(0, at));
+    out.set(head, at);
+    out.set(bytes.subarray(end), at + head.length);
+    return out;
   }
-  return Uint8Array.from(out);
+  // No memory section (the memory is imported, or there is none): nothing to limit here.
+  return Uint8Array.from(bytes);
 }

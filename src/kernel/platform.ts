@@ -38,6 +38,17 @@ export interface TaskWorkerHandle {
   terminate(): void;
 }
 
+/** What the module loader asks of Platform.instrument (src/instrument's rewriteModule options it chooses). */
+export interface RewriteRequest {
+  maxMemoryPages: number;
+  /** binaryen optimize level of the Asyncify pass; absent: the rewrite's default. */
+  optimizeLevel?: 0 | 1;
+  /** Nobody waits for it: it must not keep the host process alive. */
+  background?: boolean;
+  /** Called as the rewrite moves from one step to the next (read, fuel, asyncify, write). */
+  onPhase?(phase: string): void;
+}
+
 export interface Platform {
   startTaskWorker(start: TaskWorkerStart, events: TaskWorkerEvents): TaskWorkerHandle;
   /** Wall clock, ns since the Unix epoch. */
@@ -53,7 +64,17 @@ export interface Platform {
    * Asyncify, exported globals). Absent: such modules run uninstrumented
    * (no stop of a syscall-free loop, no snapshot).
    */
-  instrument?(bytes: Uint8Array, options: { maxMemoryPages: number }): Promise<Uint8Array>;
+  instrument?(bytes: Uint8Array, options: RewriteRequest): Promise<Uint8Array>;
+  /** What `instrument` would return when it has it without rewriting (its cache); undefined otherwise. */
+  cachedRewrite?(bytes: Uint8Array, options: RewriteRequest): Promise<Uint8Array | undefined>;
+  /**
+   * Keeps modules the loader derives (its fast rewrites) across runs, by key.
+   * Absent: they are made again by each loader.
+   */
+  moduleStore?: {
+    get(key: string): Promise<Uint8Array | undefined>;
+    put(key: string, bytes: Uint8Array): Promise<void>;
+  };
   /** Releases what the platform holds ahead of need (pre-started workers). */
   dispose?(): void;
 }

@@ -42,6 +42,7 @@ declare namespace WebAssembly {
     constructor(descriptor: TableDescriptor, value?: unknown);
     readonly length: number;
     get(index: number): unknown;
+    set(index: number, value?: unknown): void;
   }
   class CompileError extends Error {}
   class LinkError extends Error {}

@@ -6,6 +6,7 @@ import { verify } from '../kernel/seccomp/verifier.js';
 import type { TaskWorkerStart } from '../kernel/platform.js';
 import type { TaskImage } from '../kernel/snapshot/task-image.js';
 import { NR } from '../kernel/syscall-table.js';
+import { FAST_PREEMPT_TABLE_EXPORT } from '../instrument/contract.js';
 import { Asyncify } from './asyncify.js';
 import { GuestMemory, utf8 } from './guest-memory.js';
 import { SyscallGate, type Unwinder } from './syscall-gate.js';
@@ -73,6 +74,9 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
     fuel = exports.wvisor_fuel;
     fuel.value = init.quantum;
   }
+  // The fast rewrite (instrument/fast.ts) calls preempt through this table instead of an import.
+  const preemptTable = exports[FAST_PREEMPT_TABLE_EXPORT];
+  if (preemptTable instanceof WebAssembly.Table) preemptTable.set(0, wasmFunction(imports.wvisor_rt.preempt as () => void));
   if (Asyncify.supported(exports)) asy = new Asyncify(exports);
   else gate.snapshotAt = 0;
   const start = exports._start;
@@ -101,6 +105,14 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
     const sig = trapSignal(e);
     reportTrap(ch, sig, describeTrap(e));
   }
+}
+
+/** (module (import "r" "p" (func)) (export "p" (func 0))): turns a JS function into one a funcref table takes. */
+const THUNK = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 7, 1, 1, 0x72, 1, 0x70, 0, 0,
+  7, 5, 1, 1, 0x70, 0, 0]);
+
+function wasmFunction(f: () => void): WebAssembly.ExportValue {
+  return new WebAssembly.Instance(new WebAssembly.Module(THUNK), { r: { p: f } }).exports.p!;
 }
 
 function describeTrap(e: unknown): string {

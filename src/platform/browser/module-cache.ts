@@ -14,8 +14,10 @@ export class ModuleCache {
 
   constructor(private readonly sha256: (bytes: Uint8Array) => Promise<string>) {}
 
-  async instrument(bytes: Uint8Array, options: { maxMemoryPages: number }): Promise<Uint8Array> {
-    const key = `${await this.sha256(bytes)}-v${REWRITE_VERSION}-m${options.maxMemoryPages}`;
+  async instrument(bytes: Uint8Array, options: { maxMemoryPages: number; optimizeLevel?: 0 | 1; onPhase?(phase: string): void }):
+    Promise<Uint8Array> {
+    const level = options.optimizeLevel === undefined ? '' : `-O${options.optimizeLevel}`;
+    const key = `${await this.sha256(bytes)}-v${REWRITE_VERSION}-m${options.maxMemoryPages}${level}`;
     this.store ??= createStore('wvisor-modules', 'rewritten');
     try {
       const hit = await get<Uint8Array>(key, this.store);
@@ -24,7 +26,10 @@ export class ModuleCache {
       // IndexedDB unavailable (a private window, a quota): rewrite without the cache.
     }
     const { rewriteModule } = await import('../../instrument/index.js');
-    const out = (await rewriteModule(bytes, { maxMemoryPages: options.maxMemoryPages })).bytes;
+    const out = (await rewriteModule(bytes, {
+      maxMemoryPages: options.maxMemoryPages,
+      ...(options.optimizeLevel === undefined ? {} : { optimizeLevel: options.optimizeLevel }),
+    }, { onPhase: (phase) => options.onPhase?.(phase) })).bytes;
     try {
       await set(key, out, this.store);
     } catch {

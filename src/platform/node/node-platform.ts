@@ -4,17 +4,23 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { REWRITE_VERSION } from '../../instrument/contract.js';
 import type { TaskImage } from '../../kernel/snapshot/task-image.js';
-import type { Platform, TaskWorkerEvents, TaskWorkerHandle, TaskWorkerStart } from '../../kernel/platform.js';
+import type { Platform, RewriteRequest, TaskWorkerEvents, TaskWorkerHandle, TaskWorkerStart } from '../../kernel/platform.js';
 
 /**
  * The task worker's entry: the compiled sibling file; when this module runs
  * from TypeScript sources (Vitest), the build's copy in dist/.
  */
 function defaultWorkerUrl(): URL {
-  const sibling = new URL('./task-worker.js', import.meta.url);
+  return siblingOrDist('task-worker.js');
+}
+
+/** A worker entry of this folder: the compiled sibling file, or the build's copy in dist/ when running from sources. */
+function siblingOrDist(name: string): URL {
+  const sibling = new URL(`./${name}`, import.meta.url);
   if (existsSync(fileURLToPath(sibling))) return sibling;
-  return new URL('../../../dist/platform/node/task-worker.js', import.meta.url);
+  return new URL(`../../../dist/platform/node/${name}`, import.meta.url);
 }
 
 /**
@@ -97,21 +103,43 @@ export class NodePlatform implements Platform {
     return createHash('sha256').update(bytes).digest('hex');
   }
 
+  /** The folder of wVisor's module cache: $WVISOR_CACHE, else ~/.cache/wvisor. */
+  static cacheDir(): string {
+    return process.env.WVISOR_CACHE ?? join(homedir(), '.cache', 'wvisor');
+  }
+
   /**
-   * Rewrites a module with binaryen (loaded on first use), caching the result
-   * by the original's hash and the rewrite's version in a folder
-   * ($WVISOR_CACHE, else ~/.cache/wvisor), so the rewrite is paid once.
+   * Rewrites a module with binaryen in a worker thread (the kernel's thread
+   * keeps serving tasks), caching the result by the original's hash, the
+   * rewrite's version and its options in NodePlatform.cacheDir(), so the
+   * rewrite is paid once.
    */
-  async instrument(bytes: Uint8Array, options: { maxMemoryPages: number }): Promise<Uint8Array> {
-    const { rewriteModule, REWRITE_VERSION } = await import('../../instrument/index.js');
-    const dir = process.env.WVISOR_CACHE ?? join(homedir(), '.cache', 'wvisor');
-    const file = join(dir, `${await this.sha256(bytes)}-v${REWRITE_VERSION}-m${options.maxMemoryPages}.wasm`);
+  async instrument(bytes: Uint8Array, options: RewriteRequest): Promise<Uint8Array> {
+    const file = await this.rewriteFile(bytes, options);
+    const dir = NodePlatform.cacheDir();
     try {
       return readFileSync(file);
     } catch {
       // Not cached yet.
     }
-    const out = (await rewriteModule(bytes, { maxMemoryPages: options.maxMemoryPages })).bytes;
+    const out = await new Promise<Uint8Array>((resolve, reject) => {
+      const opts = { maxMemoryPages: options.maxMemoryPages,
+        ...(options.optimizeLevel === undefined ? {} : { optimizeLevel: options.optimizeLevel }) };
+      const w = new Worker(siblingOrDist('rewrite-worker.js'), { workerData: { bytes, options: opts }, stdout: false, stderr: false });
+      // A rewrite in the background must not keep the process alive once everything else has ended.
+      if (options.background) w.unref();
+      w.on('message', (m: { phase?: string; bytes?: Uint8Array; error?: string; name?: string }) => {
+        if (m.phase) options.onPhase?.(m.phase);
+        else if (m.bytes) resolve(m.bytes);
+        else if (m.error !== undefined) {
+          const e = new Error(m.error);
+          if (m.name) e.name = m.name;
+          reject(e);
+        }
+      });
+      w.on('error', reject);
+      w.on('exit', (code) => reject(new Error(`the rewrite's worker exited (code ${code}) before it finished`)));
+    });
     try {
       mkdirSync(dir, { recursive: true });
       writeFileSync(`${file}.${process.pid}.tmp`, out);
@@ -121,4 +149,40 @@ export class NodePlatform implements Platform {
     }
     return out;
   }
+
+  async cachedRewrite(bytes: Uint8Array, options: RewriteRequest): Promise<Uint8Array | undefined> {
+    try {
+      return readFileSync(await this.rewriteFile(bytes, options));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Where the rewrite of these bytes with these options is cached. */
+  private async rewriteFile(bytes: Uint8Array, options: RewriteRequest): Promise<string> {
+    const level = options.optimizeLevel === undefined ? '' : `-O${options.optimizeLevel}`;
+    return join(NodePlatform.cacheDir(), `${await this.sha256(bytes)}-v${REWRITE_VERSION}-m${options.maxMemoryPages}${level}.wasm`);
+  }
+
+  /** The loader's fast rewrites, kept as files in NodePlatform.cacheDir() (see instrument above). */
+  readonly moduleStore = {
+    get: async (key: string): Promise<Uint8Array | undefined> => {
+      try {
+        return readFileSync(join(NodePlatform.cacheDir(), `${key}.wasm`));
+      } catch {
+        return undefined;
+      }
+    },
+    put: async (key: string, bytes: Uint8Array): Promise<void> => {
+      const dir = NodePlatform.cacheDir();
+      const file = join(dir, `${key}.wasm`);
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(`${file}.${process.pid}.tmp`, bytes);
+        renameSync(`${file}.${process.pid}.tmp`, file);
+      } catch {
+        // Not kept: made again next time.
+      }
+    },
+  };
 }

@@ -12,8 +12,8 @@ export const bundledBin = fileURLToPath(new URL('../../../public/bin/', import.m
  * A sandbox on Node with /bin holding the bundled programs (so guests can
  * spawn `cat`, `wc`, ... by name).
  */
-export function createNodeSandbox(limits: Partial<KernelLimits> = {}): Sandbox {
-  const sb = new Sandbox(new NodePlatform(), limits);
+export function createNodeSandbox(limits: Partial<KernelLimits> = {}, platform: { warmWorkers?: number } = {}): Sandbox {
+  const sb = new Sandbox(new NodePlatform(platform), limits);
   const files: Array<[string, Uint8Array]> = [];
   for (const name of readdirSync(bundledBin)) {
     if (name.endsWith('.wasm')) files.push([name.slice(0, -5), readFileSync(bundledBin + name)]);
