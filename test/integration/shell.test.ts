@@ -413,6 +413,41 @@ describe('sh interactive, in a pty', () => {
     ], d);
   });
 
+  it('an unfinished compound command, here-document or function continues at the PS2 prompt "> "', () => {
+    inPty([
+      { expect: PROMPT },
+      { send: 'for i in 1 2\r', expect: '\r\n> $' },
+      { send: 'do echo "n=$i"\r', expect: '\r\n> $' },
+      { send: 'done\r', expect: thenPrompt('n=1\r\nn=2') },
+      { send: 'cat <<EOF\r', expect: '\r\n> $' },
+      { send: 'home is $HOME\r', expect: '\r\n> $' },
+      { send: 'EOF\r', expect: thenPrompt('home is /\\S+') },
+      { send: 'f() {\r', expect: '\r\n> $' },
+      { send: 'echo "in f: $1"\r', expect: '\r\n> $' },
+      { send: '}\r', expect: PROMPT },
+      { send: 'f arg\r', expect: thenPrompt('in f: arg') },
+      // ^C at the continuation prompt drops the unfinished command
+      { send: 'if true; then\r', expect: '\r\n> $' },
+      { send: '\x03', expect: '\\^C\r\n\\$ $' },
+      { send: 'echo fresh\r', expect: thenPrompt('fresh') },
+      { send: 'exit\r', exit: true },
+    ]);
+  });
+
+  it('^C on a job inside a loop ends the loop, not just the job', () => {
+    const r = inPty([
+      { expect: PROMPT },
+      { send: 'while true; do sleep 10; done; echo after-loop\r', expect: 'after-loop\r\n' },
+      { fg: 'job' },
+      { send: '\x03', expect: '\\^C\r\n\\$ $', timeout: 2 },
+      { send: 'echo status=$?\r', expect: thenPrompt('status=(?P<st>\\d+)') },
+      { send: 'exit\r', exit: true },
+    ]);
+    expect(r.caps.st).toBe('130');
+    // nothing after the loop ran either (as in bash): the ^C ends the whole line
+    expect(r.out.slice(r.out.indexOf('^C'))).not.toContain('after-loop');
+  });
+
   it('^C clears the line being typed; ^D on an empty line exits with the last status', () => {
     const r = inPty([
       { expect: PROMPT },
@@ -546,6 +581,40 @@ describe('sh wasm build under wVisor matches the native build', () => {
 describe('sh wasm build on wVisor\'s terminal', () => {
   let sb: Sandbox;
   afterAll(() => sb?.shutdown());
+
+  it('multi-line input: a loop, a here-document and a function continue at "> "', async () => {
+    const box = createNodeSandbox();
+    try {
+      let out = '';
+      const dec = new TextDecoder();
+      const tty = box.openTerminal({ cols: 100, rows: 30, onOutput: (b) => { out += dec.decode(b, { stream: true }); } });
+      const p = await box.spawn({ argv: ['sh'], terminal: tty, env: ['HOME=/home'] });
+      const type = async (keys: string, re: RegExp) => {
+        const mark = out.length;
+        tty.input(keys);
+        const end = Date.now() + 10_000;
+        while (!re.test(out.slice(mark))) {
+          if (Date.now() > end) throw new Error(`timed out waiting for ${re}; terminal: ${JSON.stringify(out)}`);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      const more = /\r\n> $/;
+      await type('', /\$ $/);
+      await type('for i in 1 2\r', more);
+      await type('do echo "n=$i"\r', more);
+      await type('done\r', /\r\nn=1\r\nn=2\r\n\$ $/);
+      await type('cat <<EOF\r', more);
+      await type('home is $HOME\r', more);
+      await type('EOF\r', /\r\nhome is \/home\r\n\$ $/);
+      await type('f() {\r', more);
+      await type('echo "in f: $1"; }\r', /\r\n\$ $/);
+      await type('f arg | cat\r', /\r\nin f: arg\r\n\$ $/);
+      tty.input('exit\r');
+      expect((await p.exited).code).toBe(0);
+    } finally {
+      await box.shutdown();
+    }
+  });
 
   it('job control: &, jobs, fg, ^Z, bg, kill %1, ^C on yes, then ^D', async () => {
     sb = createNodeSandbox();
