@@ -14,6 +14,8 @@
 //   5. spawn latency: cold, cached module, warm worker
 //   6. save and restore of a task with 64 MiB of memory (bench/snapshot-bench.mjs)
 //   7. the terminal in Chromium: seq 100000 into the playground's shell (bench/browser-bench.mjs)
+//   8. start-up: `wvisor run` of true and of large generated modules vs node:wasi, cold and warm
+//      module cache, as fresh processes (bench/startup-bench.mjs, modules from bench/big-module.mjs)
 //   +  seccomp rows (bench/seccomp-bench.mjs), when that file exists
 // bench/snapshot-bench.mjs and bench/seccomp-bench.mjs, when present, export
 //   async function run(): Promise<Array<{ name, value, unit, runtime?, ratio?, target? }>>
@@ -187,7 +189,7 @@ async function main() {
   // ---- 1b. seccomp on the syscall path ----------------------------------------------
   await section('1b seccomp', async () => {
     const { compileProfile, FilterStack } = await import(pathToFileURL(join(dist, 'kernel/seccomp/index.js')).href);
-    const profile = JSON.parse(readFileSync(join(root, '..', 'shared', 'seccomp', 'docker-default.json'), 'utf8'));
+    const profile = JSON.parse(readFileSync(join(root, 'profiles', 'seccomp', 'docker-default.json'), 'utf8'));
     const program = compileProfile(profile).program;
     const argv = ['calls', 'write', String(N_CALLS), '3', 'dev/null'];
     const plain = [];
@@ -431,6 +433,13 @@ async function main() {
     if (!existsSync(file)) return;
     for (const r of await (await import(pathToFileURL(file).href)).run()) {
       rows.push({ section: 'seccomp', what: r.name, runtime: r.runtime ?? 'wVisor', value: r.value, unit: r.unit,
+        ratio: r.ratio ?? '', target: r.target ?? '' });
+    }
+  });
+
+  await section('8 start-up', async () => {
+    for (const r of await (await import(pathToFileURL(join(here, 'startup-bench.mjs')).href)).run()) {
+      rows.push({ section: '8 start-up', what: r.name, runtime: r.runtime, value: r.value, unit: r.unit,
         ratio: r.ratio ?? '', target: r.target ?? '' });
     }
   });

@@ -548,7 +548,7 @@ export function fastRewrite(bytes: Uint8Array, opts: { maxMemoryPages?: number; 
           push(bytes.subarray(from, b.end));
         }
         out.push(Uint8Array.from([10, ...leb(total)]));
-        out.push(...parts);
+        for (const p of parts) out.push(p);
         return;
       }
       default:
