@@ -42,6 +42,8 @@ export interface SnapshotCodec {
   gunzip?(bytes: Uint8Array): Promise<Uint8Array>;
   /** The bundled files (public/bin): VFS files and modules with one of these hashes are referenced, not stored. */
   bundle?: ContentSource;
+  /** A faster zero-page test than {@link isZero} (Node: memcmp through Buffer.compare). */
+  isZero?(bytes: Uint8Array): boolean;
 }
 
 /** How a module the tasks run is found again. */
@@ -111,12 +113,13 @@ export async function packSnapshot(file: SnapshotFile, codec: SnapshotCodec, kno
   let newPages = 0;
   let hashMs = 0;
   let memoryBytes = 0;
+  const zero = codec.isZero ?? isZero;
   const pageRefs = async (b: Uint8Array, memory: boolean): Promise<BlobRef> => {
     const t0 = now();
     const list: Array<string | null> = [];
     for (let off = 0; off < b.length; off += PAGE) {
       const p = b.subarray(off, Math.min(b.length, off + PAGE));
-      if (isZero(p)) { list.push(null); continue; }
+      if (zero(p)) { list.push(null); continue; }
       const h = await codec.sha256(p);
       list.push(h);
       const isNew = !order.has(h) && !known(h);
@@ -127,21 +130,23 @@ export async function packSnapshot(file: SnapshotFile, codec: SnapshotCodec, kno
     if (memory) { hashMs += now() - t0; memoryBytes += b.length; }
     return { $pages: list, length: b.length };
   };
-  const visit = async (v: unknown, key: string): Promise<void> => {
-    if (v instanceof Uint8Array) {
-      if (refs.has(v)) return;
-      if (v.length <= INLINE_MAX) { refs.set(v, { $b64: toBase64(v) }); return; }
-      if (codec.bundle && (key === 'data' || key === 'source')) {
-        const h = await codec.sha256(v);
-        if (codec.bundle.has(h)) { refs.set(v, { $bundled: h, length: v.length }); return; }
-      }
-      refs.set(v, await pageRefs(v, key === 'memory'));
-      return;
-    }
-    if (Array.isArray(v)) { for (const x of v) await visit(x, ''); return; }
-    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) await visit(x, k);
+  // The byte arrays of the snapshot with the key each sits under, found by a synchronous walk.
+  const found: Array<[Uint8Array, string]> = [];
+  const walk = (v: unknown, key: string): void => {
+    if (v instanceof Uint8Array) { found.push([v, key]); return; }
+    if (Array.isArray(v)) { for (const x of v) walk(x, ''); return; }
+    if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], k);
   };
-  await visit(file, '');
+  walk(file, '');
+  for (const [v, key] of found) {
+    if (refs.has(v)) continue;
+    if (v.length <= INLINE_MAX) { refs.set(v, { $b64: toBase64(v) }); continue; }
+    if (codec.bundle && (key === 'data' || key === 'source')) {
+      const h = await codec.sha256(v);
+      if (codec.bundle.has(h)) { refs.set(v, { $bundled: h, length: v.length }); continue; }
+    }
+    refs.set(v, await pageRefs(v, key === 'memory'));
+  }
   const json = JSON.stringify({ format: DOCUMENT_FORMAT, ...file }, function (this: Record<string, unknown>, key: string, value: unknown) {
     if (typeof value === 'bigint') return { $big: value.toString() };
     const raw = this[key];
@@ -160,51 +165,62 @@ export async function packSnapshot(file: SnapshotFile, codec: SnapshotCodec, kno
 export async function unpackSnapshot(root: Uint8Array, codec: SnapshotCodec,
   chunk: (hash: string) => Promise<Uint8Array>): Promise<SnapshotFile> {
   let doc: Record<string, unknown>;
+  const pending: Array<{ holder: Record<string, unknown>; key: string; ref: Record<string, unknown> }> = [];
   try {
-    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(root)) as Record<string, unknown>;
-  } catch {
+    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(root), function (this: Record<string, unknown>, key, value: unknown) {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+      const o = value as Record<string, unknown>;
+      if (typeof o.$big === 'string') return BigInt(o.$big);
+      if (typeof o.$b64 === 'string') return inlineBytes(o.$b64);
+      if (typeof o.$bundled === 'string' || (Array.isArray(o.$pages) && typeof o.length === 'number')) {
+        pending.push({ holder: this, key, ref: o });
+      }
+      return value;
+    }) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof SnapshotError) throw e;
     throw new SnapshotError('the snapshot is corrupt (its document does not parse); it cannot be restored');
   }
   if (!doc || typeof doc !== 'object' || doc.format !== DOCUMENT_FORMAT || !doc.state || typeof doc.state !== 'object') {
     throw new SnapshotError(`the snapshot's document is of format ${JSON.stringify(doc?.format)}, not ${DOCUMENT_FORMAT}; `
       + 'restore it with the wVisor version that wrote it');
   }
+  // JSON.parse found the references (with where each goes); fill them in, each chunk fetched once.
   const cache = new Map<string, Promise<Uint8Array>>();
   const page = (h: string) => {
     let p = cache.get(h);
     if (!p) { p = chunk(h); cache.set(h, p); }
     return p;
   };
-  const resolve = async (v: unknown): Promise<unknown> => {
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = await resolve(v[i]);
-      return v;
+  // Fetch every page first, a few at a time (a store's reads overlap), then fill the arrays.
+  const wanted = new Set<string>();
+  for (const { ref } of pending) if (Array.isArray(ref.$pages)) for (const h of ref.$pages) if (typeof h === 'string') wanted.add(h);
+  const list = [...wanted];
+  let at = 0;
+  await Promise.all(Array.from({ length: Math.min(16, list.length) }, async () => {
+    while (at < list.length) await page(list[at++]);
+  }));
+  for (const { holder, key, ref } of pending) {
+    if (typeof ref.$bundled === 'string') { holder[key] = await bundled(ref.$bundled, ref.length, codec); continue; }
+    const length = ref.length as number;
+    const list = ref.$pages as Array<string | null>;
+    if (!Number.isInteger(length) || length < 0 || list.length !== Math.ceil(length / PAGE)) {
+      throw new SnapshotError('the snapshot is corrupt (a page list does not match its length)');
     }
-    if (!v || typeof v !== 'object') return v;
-    const o = v as Record<string, unknown>;
-    if (typeof o.$big === 'string') return BigInt(o.$big);
-    if (typeof o.$b64 === 'string') return inlineBytes(o.$b64);
-    if (typeof o.$bundled === 'string') return bundled(o.$bundled, o.length, codec);
-    if (Array.isArray(o.$pages) && typeof o.length === 'number') {
-      const out = new Uint8Array(o.length);
-      const list = o.$pages as Array<string | null>;
-      if (list.length !== Math.ceil(o.length / PAGE)) throw new SnapshotError('the snapshot is corrupt (a page list does not match its length)');
-      for (let i = 0; i < list.length; i++) {
-        const h = list[i];
-        if (h === null) continue;
-        const b = await page(h);
-        const want = Math.min(PAGE, o.length - i * PAGE);
-        if (b.length !== want) throw new SnapshotError(`the snapshot is corrupt (chunk ${h.slice(0, 12)}… has ${b.length} bytes, not ${want})`);
-        out.set(b, i * PAGE);
-      }
-      return out;
+    const out = new Uint8Array(length);
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i];
+      if (h === null) continue;
+      if (typeof h !== 'string') throw new SnapshotError('the snapshot is corrupt (a page list holds something that is not a hash)');
+      const b = await page(h);
+      const want = Math.min(PAGE, length - i * PAGE);
+      if (b.length !== want) throw new SnapshotError(`the snapshot is corrupt (chunk ${h.slice(0, 12)}… has ${b.length} bytes, not ${want})`);
+      out.set(b, i * PAGE);
     }
-    for (const k of Object.keys(o)) o[k] = await resolve(o[k]);
-    return o;
-  };
-  const out = await resolve(doc) as Record<string, unknown>;
-  delete out.format;
-  return out as unknown as SnapshotFile;
+    holder[key] = out;
+  }
+  delete doc.format;
+  return doc as unknown as SnapshotFile;
 }
 
 async function bundled(hash: string, length: unknown, codec: SnapshotCodec): Promise<Uint8Array> {
@@ -219,24 +235,6 @@ async function bundled(hash: string, length: unknown, codec: SnapshotCodec): Pro
     throw new SnapshotError(`this wVisor's copy of ${name} differs from the one the snapshot refers to; restore it with the wVisor version that wrote it`);
   }
   return b;
-}
-
-/** Every chunk hash a document references (to check that an imported file holds them all). */
-export function documentRefs(root: Uint8Array): string[] {
-  const out = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) { for (const x of v) walk(x); return; }
-    if (!v || typeof v !== 'object') return;
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.$pages)) { for (const h of o.$pages) if (typeof h === 'string') out.add(h); return; }
-    for (const x of Object.values(o)) walk(x);
-  };
-  try {
-    walk(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(root)));
-  } catch {
-    throw new SnapshotError('the snapshot is corrupt (its document does not parse); it cannot be restored');
-  }
-  return [...out];
 }
 
 // ---- chunks --------------------------------------------------------------------------
@@ -293,21 +291,19 @@ function mayCompress(b: Uint8Array): boolean {
   return h < 7.5;
 }
 
+/** Whether every byte is zero (the pure-JS check; a codec may give a faster one, SnapshotCodec.isZero). */
 export function isZero(p: Uint8Array): boolean {
   const words = p.length >> 2;
+  let i = 0;
   if ((p.byteOffset & 3) === 0 && words > 0) {
     const w = new Int32Array(p.buffer, p.byteOffset, words);
-    // OR a block of words together and test once per block: fewer branches than a test per word.
-    for (let i = 0; i < words; i += 256) {
-      let acc = 0;
-      const end = Math.min(words, i + 256);
-      for (let j = i; j < end; j++) acc |= w[j];
-      if (acc !== 0) return false;
-    }
-    for (let i = words << 2; i < p.length; i++) if (p[i] !== 0) return false;
-    return true;
+    // Four words a test: fewer branches than one a word, and an early exit on the first non-zero word.
+    const n4 = words & ~3;
+    for (let j = 0; j < n4; j += 4) if ((w[j] | w[j + 1] | w[j + 2] | w[j + 3]) !== 0) return false;
+    for (let j = n4; j < words; j++) if (w[j] !== 0) return false;
+    i = words << 2;
   }
-  for (let i = 0; i < p.length; i++) if (p[i] !== 0) return false;
+  for (; i < p.length; i++) if (p[i] !== 0) return false;
   return true;
 }
 

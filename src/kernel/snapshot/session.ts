@@ -10,6 +10,7 @@ import {
   type ModuleRecord, type SnapshotCodec, type SnapshotFile,
 } from './pack.js';
 import { restoreKernel } from './restore.js';
+import { movableImages } from './task-image.js';
 import {
   checkSnapshotName, SnapshotQuotaError, type SnapshotIndexEntry, type SnapshotListItem, type SnapshotStore,
 } from './store.js';
@@ -200,7 +201,10 @@ export async function importSnapshot(store: SnapshotStore, bytes: Uint8Array, co
     { date: file.takenAt, writer: file.writer, tasks: file.state.tasks.length }, t0, now);
 }
 
-/** Restores a snapshot's data into a new kernel, finding each module (RestoreOptions); never half-applies. */
+/**
+ * Restores a snapshot's data into a new kernel, finding each module (RestoreOptions); never half-applies.
+ * The tasks' memory images are handed to the new workers (moved, not copied): `file` holds none afterwards.
+ */
 export async function restoreSnapshotFile(platform: Platform, file: SnapshotFile, codec: SnapshotCodec,
   opts: RestoreOptions = {}): Promise<Kernel> {
   const saved: Partial<KernelLimits> = {};
@@ -208,6 +212,8 @@ export async function restoreSnapshotFile(platform: Platform, file: SnapshotFile
     const v = file.limits?.[key];
     if (typeof v === 'number' && Number.isInteger(v) && v > 0) saved[key] = v;
   }
+  // The images were decoded for this restore: their buffers move to the workers (the file's arrays are empty after).
+  for (const t of file.state.tasks) if (t.image) movableImages.add(t.image);
   let prepared = false;
   return restoreKernel(platform, file.state, async (hash, k) => {
     if (!prepared) { prepared = true; opts.beforeModules?.(k); }
@@ -271,8 +277,9 @@ async function commit(store: SnapshotStore, name: string, codec: SnapshotCodec, 
   const written: string[] = [];
   try {
     if (store.putChunks) {
-      await store.putChunks(toWrite);
+      // Any of them may have been written before a failure.
       written.push(...toWrite.map(([h]) => h));
+      await store.putChunks(toWrite);
     } else {
       for (const [h, s] of toWrite) { written.push(h); await store.putChunk(h, s); }
     }
@@ -309,8 +316,9 @@ function storeChunks(store: SnapshotStore, name: string, codec: SnapshotCodec): 
   };
 }
 
-/** Continues every parked task with the module it ran. */
+/** Continues every parked task with the module it ran (its image, already encoded, is moved to the new worker). */
 async function resumeTasks(k: Kernel): Promise<void> {
+  for (const t of k.tasks.values()) if (t.image) movableImages.add(t.image);
   await resumeFromImages(k, async (hash) => {
     const m = k.modules.compiled(hash);
     if (!m) throw new SnapshotError(`module ${hash.slice(0, 12)}… is no longer loaded; the tasks running it cannot continue`);

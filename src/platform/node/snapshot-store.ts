@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import {
+  closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync,
+} from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ContentSource, SnapshotCodec } from '../../kernel/snapshot/pack.js';
+import { type ContentSource, isZero, type SnapshotCodec } from '../../kernel/snapshot/pack.js';
 import {
   checkSnapshotName, SnapshotQuotaError, type SnapshotIndexEntry, type SnapshotStore,
 } from '../../kernel/snapshot/store.js';
@@ -17,13 +19,23 @@ import { bundledBin } from './node-sandbox.js';
  *   DIR/index/NAME.json   a snapshot's index entry (NAME URI-encoded)
  *   DIR/tmp/              files being written
  *
- * Every file is written under DIR/tmp and renamed into place, so a reader never sees half a chunk or half
- * an entry, and a save cut off (a crash, a full disk) leaves the older snapshots as they were. With
- * `fsync: true` each file is flushed before its rename (durable across power loss, slower).
+ * An index entry is written under DIR/tmp and renamed into place, after every chunk it lists, so a reader
+ * never sees half an entry and a save cut off (a crash, a full disk) leaves the older snapshots as they
+ * were (see putChunk for why chunks need no rename). With `fsync: true` each file is flushed before the
+ * entry is renamed (durable across power loss, slower).
  * ENOSPC and EDQUOT become {@link SnapshotQuotaError}.
  */
 export class NodeSnapshotStore implements SnapshotStore {
+  /** Directories made so far (each is made once). */
+  private readonly made = new Set<string>();
+
   constructor(readonly dir: string, private readonly options: { fsync?: boolean } = {}) {}
+
+  private async mkdir(d: string): Promise<void> {
+    if (this.made.has(d)) return;
+    await fs.mkdir(d, { recursive: true });
+    this.made.add(d);
+  }
 
   private chunkPath(hash: string): string {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new SnapshotError(`bad chunk name ${JSON.stringify(hash)}`);
@@ -40,8 +52,8 @@ export class NodeSnapshotStore implements SnapshotStore {
     const tmpDir = join(this.dir, 'tmp');
     const tmp = join(tmpDir, `${randomBytes(8).toString('hex')}.part`);
     try {
-      await fs.mkdir(tmpDir, { recursive: true });
-      await fs.mkdir(join(path, '..'), { recursive: true });
+      await this.mkdir(tmpDir);
+      await this.mkdir(join(path, '..'));
       const fh = await fs.open(tmp, 'w');
       try {
         await fh.writeFile(bytes);
@@ -60,8 +72,39 @@ export class NodeSnapshotStore implements SnapshotStore {
     }
   }
 
-  putChunk(hash: string, stored: Uint8Array): Promise<void> {
-    return this.writeAtomic(this.chunkPath(hash), stored);
+  /**
+   * Writes a chunk straight under its name, synchronously (a few hundred small files a save: the thread
+   * pool's round trips would cost more than the writes). No rename is needed: a chunk is read only through
+   * an entry that lists it, entries are written after their chunks, a listed chunk is never written again,
+   * and every read is checked against the hash, so a chunk cut short by a crash is unlisted and rewritten
+   * whole by the next save that needs it.
+   */
+  async putChunk(hash: string, stored: Uint8Array): Promise<void> {
+    const path = this.chunkPath(hash);
+    try {
+      const d = join(path, '..');
+      if (!this.made.has(d)) { mkdirSync(d, { recursive: true }); this.made.add(d); }
+      if (this.options.fsync) {
+        const fd = openSync(path, 'w');
+        try {
+          writeSync(fd, stored);
+          fdatasyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      } else {
+        writeFileSync(path, stored);
+      }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      rmSync(path, { force: true });
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new SnapshotQuotaError(`no space left in ${this.dir} (${code})`, stored.length);
+      throw new SnapshotError(`cannot write the snapshot store ${this.dir}: ${(e as Error).message}`);
+    }
+  }
+
+  async putChunks(chunks: Array<[string, Uint8Array]>): Promise<void> {
+    for (const [h, s] of chunks) await this.putChunk(h, s);
   }
 
   async getChunk(hash: string): Promise<Uint8Array | undefined> {
@@ -123,11 +166,12 @@ export class NodeSnapshotStore implements SnapshotStore {
     await fs.rm(this.indexPath(name), { force: true });
   }
 
+  /** Bytes of the snapshots (each chunk once, by the entries' sizes, and the entry files); quota: those plus the disk's free space. */
   async usage(): Promise<{ bytes: number; quota?: number }> {
+    const sizes = new Map<string, number>();
+    for (const e of await this.listIndex()) e.chunks.forEach((h, i) => sizes.set(h, e.sizes[i] ?? 0));
     let bytes = 0;
-    for (const sub of await readdirOrEmpty(join(this.dir, 'chunks'))) {
-      for (const f of await readdirOrEmpty(join(this.dir, 'chunks', sub))) bytes += (await fs.stat(join(this.dir, 'chunks', sub, f))).size;
-    }
+    for (const n of sizes.values()) bytes += n;
     for (const f of await readdirOrEmpty(join(this.dir, 'index'))) bytes += (await fs.stat(join(this.dir, 'index', f))).size;
     try {
       const s = await fs.statfs(this.dir);
@@ -200,12 +244,16 @@ export function nodeBundle(dir: string = bundledBin): ContentSource {
   };
 }
 
+const ZERO = Buffer.alloc(65536);
+
 /** Hashing and gzip for snapshots on Node (node:crypto, node:zlib at level 1), with public/bin as the bundle. */
 export function nodeSnapshotCodec(bundle: ContentSource | undefined = nodeBundle()): SnapshotCodec {
   return {
     sha256: async (b) => createHash('sha256').update(b).digest('hex'),
     gzip: async (b) => gzipSync(b, { level: 1 }),
     gunzip: async (b) => gunzipSync(b),
+    isZero: (b) => (b.length <= ZERO.length
+      ? Buffer.compare(Buffer.from(b.buffer, b.byteOffset, b.length), ZERO.subarray(0, b.length)) === 0 : isZero(b)),
     ...(bundle ? { bundle } : {}),
   };
 }
