@@ -434,6 +434,20 @@ describe('sh interactive, in a pty', () => {
     ]);
   });
 
+  it('read at the terminal takes an edited line; ^C abandons it and the rest of the line', () => {
+    const r = inPty([
+      { expect: PROMPT },
+      { send: 'read a b; echo "[$a] [$b]"\r', expect: 'b\\]"\r\n' },
+      { send: 'hello bigg\x7f world\r', expect: thenPrompt('\\[hello\\] \\[big world\\]') },
+      { send: 'read x; echo never\r', expect: 'never\r\n' },
+      { send: '\x03', expect: '\\^C\r\n\\$ $' },
+      { send: 'echo st=$?\r', expect: thenPrompt('st=(?P<st>\\d+)') },
+      { send: 'exit\r', exit: true },
+    ]);
+    expect(r.caps.st).toBe('130');
+    expect(r.out.slice(r.out.indexOf('^C'))).not.toContain('never');
+  });
+
   it('^C on a job inside a loop ends the loop, not just the job', () => {
     const r = inPty([
       { expect: PROMPT },

@@ -449,6 +449,10 @@ static int bi_dot(int argc, char **argv) {
   return st;
 }
 
+static const char *edit_prompt_override; /* the prompt edit_read_line shows instead of PS1/PS2 */
+static int edit_cancelled;                /* (sh/edit.h) the last line was abandoned with ^C */
+static char *edit_read_line(int continuation);
+
 /* read [-r] [NAME...]: one line from stdin, a byte at a time (the rest stays for the next
  * reader), split on IFS into the names (the last takes the rest); REPLY with no name. Without
  * -r a backslash quotes the next character and backslash-newline joins lines. Status 1 at
@@ -459,7 +463,24 @@ static int bi_read(int argc, char **argv) {
   if (i < argc && strcmp(argv[i], "--") == 0) i++;
   str line = {0}, quoted = {0}; /* quoted: 1 for each byte that was escaped */
   int eof = 1;
-  for (;;) {
+  /* From the shell's terminal (interactive): the shell's line editor reads the line, with an
+   * empty prompt; ^C abandons the read and the rest of the command line. */
+  if (sh.interactive && sh.tty_saved && vfd[0] == 0 && wv_isatty(0) == 1) {
+    edit_prompt_override = "";
+    char *l = edit_read_line(1);
+    edit_prompt_override = NULL;
+    if (l && edit_cancelled) { free(l); sh.intr = 1; return 130; }
+    if (l) {
+      eof = 0;
+      for (size_t k = 0; l[k]; k++) {
+        if (l[k] == '\\' && !raw && l[k + 1]) { str_addc(&line, l[++k]); str_addc(&quoted, 1); continue; }
+        str_addc(&line, l[k]);
+        str_addc(&quoted, 0);
+      }
+      free(l);
+    }
+  }
+  for (; eof;) {
     char c;
     ssize_t n = read(0, &c, 1);
     if (n < 0 && errno == EINTR) continue;

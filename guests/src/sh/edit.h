@@ -240,7 +240,7 @@ static int read_escape(int *num) {
 
 /* Reads one line from the terminal with editing. Returns a malloc'd line, or NULL at EOF. */
 static char *edit_read_line(int continuation) {
-  const char *prompt = var_get(continuation ? "PS2" : "PS1");
+  const char *prompt = edit_prompt_override ? edit_prompt_override : var_get(continuation ? "PS2" : "PS1");
   if (!prompt) prompt = continuation ? "> " : "$ ";
   edit_cancelled = 0;
   fflush(stdout);

@@ -363,6 +363,7 @@ static int run_pipeline(pipeline *pl, int bg) {
   int jc = sh.interactive;
   for (int i = 0; i < n; i++) {
     command *c = pl->cmds[i];
+    arena_mark mark = arena_here();
     int pfd[2] = { -1, -1 };
     if (i < n - 1 && wv_pipe(pfd) < 0) {
       err_printf("pipe: %s", strerror(errno));
@@ -446,6 +447,7 @@ static int run_pipeline(pipeline *pl, int bg) {
     prev_read = pfd[0];
     fields_free(&args);
     fields_free(&assigns);
+    arena_back(mark);
     if (i == n - 1) { last_status = status; last_spawned = spawned; }
   }
   if (prev_read >= 0) close(prev_read);
@@ -508,7 +510,10 @@ static int exec_compound(command *c) {
     return 0;
   }
   fdsave fs;
-  if (!redir_push(c->redirs, &fs)) return expansion_failed() ? 2 : 1;
+  arena_mark mark = arena_here();
+  int ok = redir_push(c->redirs, &fs);
+  arena_back(mark);
+  if (!ok) return expansion_failed() ? 2 : 1;
   int st = 0;
   switch (c->kind) {
     case N_BRACE:
@@ -554,6 +559,7 @@ static int exec_compound(command *c) {
       fields words = {0};
       if (c->has_in) {
         for (int w = 0; w < c->nwords && !sh.expand_failed; w++) expand_word(c->words[w], &words, EX_SPLIT | EX_GLOB);
+        arena_back(mark);
       } else {
         for (int k = 0; k < nparams; k++) fields_push(&words, xstrdup(params[k]));
       }
@@ -570,12 +576,14 @@ static int exec_compound(command *c) {
     }
     case N_CASE: {
       char *subject = expand_string(c->words[0]);
+      arena_back(mark);
       if (expansion_failed()) { free(subject); st = 2; break; }
       int matched = 0;
       for (int k = 0; k < c->nitems && !matched; k++) {
         case_item *it = c->items[k];
         for (int q = 0; q < it->npats && !matched; q++) {
           char *pat = expand_pattern(it->pats[q]);
+          arena_back(mark);
           if (expansion_failed()) { free(pat); matched = -1; st = 2; break; }
           if (fnmatch(pat, subject, 0) == 0) matched = 1;
           free(pat);

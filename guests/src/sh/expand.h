@@ -202,10 +202,21 @@ static char *expand_param(const char *w, size_t *i, int *literal) {
 
 /* ---- pathname expansion ---- */
 
+/* pat has an unescaped * or ?, or a [ with its closing ] (a lone [, as in `[ $x = 1 ]`, is an
+ * ordinary character). */
 static int has_glob(const char *pat) {
   for (const char *p = pat; *p; p++) {
     if (*p == '\\' && p[1]) { p++; continue; }
-    if (*p == '*' || *p == '?' || *p == '[') return 1;
+    if (*p == '*' || *p == '?') return 1;
+    if (*p == '[') {
+      const char *q = p + 1;
+      if (*q == '!' || *q == '^') q++;
+      if (*q == ']') q++;
+      for (; *q && *q != '/'; q++) {
+        if (*q == '\\' && q[1]) { q++; continue; }
+        if (*q == ']') return 1;
+      }
+    }
   }
   return 0;
 }
@@ -284,7 +295,7 @@ static void fb_end(field_builder *b, fields *out, int flags) {
   }
   if (b->have || b->text.n) {
     int before = out->n;
-    if ((flags & EX_GLOB) && b->glob && b->pat.p) {
+    if ((flags & EX_GLOB) && b->glob && b->pat.p && has_glob(b->pat.p)) {
       const char *pat = b->pat.p;
       if (pat[0] == '/') glob_dir("/", pat + 1, out);
       else glob_dir("", pat, out);

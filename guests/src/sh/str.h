@@ -84,6 +84,19 @@ static void *arena_alloc(size_t n) {
   memset(p, 0, n);
   return p;
 }
+/* A point in the arena to go back to: what expanding one command allocates (names looked up,
+ * pattern pieces, eval's parse trees) is given back after it, so a loop running for ever does
+ * not grow the shell. Nothing goes back past a function definition (arena_keep). */
+typedef struct arena_mark { arena_block *head; size_t used; } arena_mark;
+static arena_mark arena_here(void) {
+  arena_mark m = { arena_head, arena_head ? arena_head->used : 0 };
+  return m;
+}
+static void arena_back(arena_mark m) {
+  for (arena_block *b = arena_head; b && b != m.head; b = b->next) if (b == arena_kept) return;
+  while (arena_head && arena_head != m.head) { arena_block *b = arena_head; arena_head = b->next; free(b); }
+  if (arena_head && arena_head != arena_kept && m.used <= arena_head->used) arena_head->used = m.used;
+}
 static char *arena_strndup(const char *s, size_t n) {
   char *p = arena_alloc(n + 1);
   memcpy(p, s, n);
