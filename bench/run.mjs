@@ -12,7 +12,8 @@
 //   3. pipe throughput: `yes | head -c 64M | wc -c` as three wVisor tasks
 //   4. CPU-bound guest with fuel checks (rewritten module) vs the raw module
 //   5. spawn latency: cold, cached module, warm worker
-//   6. save and restore of a task with 64 MiB of memory (bench/snapshot-bench.mjs)
+//   6. save and restore of a task with 64 MiB of memory (bench/snapshot-bench.mjs); stored snapshots:
+//      16 and 256 MiB, random and mostly zero, incremental, page hashing (bench/snapshot-store-bench.mjs)
 //   7. the terminal in Chromium: seq 100000 into the playground's shell (bench/browser-bench.mjs)
 //   8. start-up: `wvisor run` of true and of large generated modules vs node:wasi, cold and warm
 //      module cache, as fresh processes (bench/startup-bench.mjs, modules from bench/big-module.mjs)
@@ -428,6 +429,7 @@ async function main() {
         ratio: r.ratio ?? '', target: r.target ?? '' });
     }
   });
+  await section('6 stored snapshots', () => storedSnapshotRows(rows));
   await section('seccomp', async () => {
     const file = join(here, 'seccomp-bench.mjs');
     if (!existsSync(file)) return;
@@ -470,6 +472,13 @@ async function main() {
   lines.push('');
   lines.push(`total bench time ${fmt((performance.now() - started) / 1000)} s`);
   console.log(lines.join('\n'));
+}
+
+/** Rows "6 stored snapshots": saveSession/restoreSession into the Node file store (bench/snapshot-store-bench.mjs). */
+async function storedSnapshotRows(rows) {
+  for (const r of await (await import('./snapshot-store-bench.mjs')).run()) {
+    rows.push({ section: '6 stored snapshots', what: r.name, runtime: r.runtime, value: r.value, unit: r.unit, target: r.target ?? '' });
+  }
 }
 
 let devNull;
