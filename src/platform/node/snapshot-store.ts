@@ -107,9 +107,10 @@ export class NodeSnapshotStore implements SnapshotStore {
     for (const [h, s] of chunks) await this.putChunk(h, s);
   }
 
+  /** Reads a chunk synchronously (as putChunk writes: thousands of small files a restore). */
   async getChunk(hash: string): Promise<Uint8Array | undefined> {
     try {
-      return new Uint8Array(await fs.readFile(this.chunkPath(hash)));
+      return new Uint8Array(readFileSync(this.chunkPath(hash)));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new SnapshotError(`cannot read the snapshot store ${this.dir}: ${(e as Error).message}`);
