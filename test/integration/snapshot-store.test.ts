@@ -337,7 +337,7 @@ describe('corrupted and truncated snapshots', () => {
     const a = (await store.getIndex('a'))!;
     const b = (await store.getIndex('b'))!;
     // A page of the rewritten MiB: stored raw (random data does not compress), so a flipped byte fails its checksum.
-    const chunkPath = (h: string) => join(dir, 'chunks', h.slice(0, 2), h);
+    const chunkPath = (h: string) => join(dir, 'chunks', h);
     const onlyB = b.chunks.filter((h) => !a.chunks.includes(h) && h !== b.root && readFileSync(chunkPath(h))[0] === 0);
     expect(onlyB.length).toBeGreaterThan(0);
     const path = chunkPath(onlyB[0]);
@@ -453,14 +453,14 @@ describe('the Node file store', () => {
     const entry = JSON.parse(readFileSync(join(dir, 'index', 'one.json'), 'utf8'));
     expect(entry.chunks.length).toBe(entry.sizes.length);
     for (const [i, h] of (entry.chunks as string[]).entries()) {
-      expect(statSync(join(dir, 'chunks', h.slice(0, 2), h)).size).toBe(entry.sizes[i]);
+      expect(statSync(join(dir, 'chunks', h)).size).toBe(entry.sizes[i]);
     }
     // One distinct word per MiB: a mostly zero task stores a few small pages (and its module, kept from the host).
     expect(one.pages).toBeLessThan(16);
     expect(one.totalBytes).toBeLessThan(128 << 10);
     const u = await store.usage();
     let sum = 0;
-    for (const sub of readdirSync(join(dir, 'chunks'))) for (const f of readdirSync(join(dir, 'chunks', sub))) sum += statSync(join(dir, 'chunks', sub, f)).size;
+    for (const f of readdirSync(join(dir, 'chunks'))) sum += statSync(join(dir, 'chunks', f)).size;
     for (const f of readdirSync(join(dir, 'index'))) sum += statSync(join(dir, 'index', f)).size;
     expect(u.bytes).toBe(sum);
     expect(u.quota).toBeGreaterThan(u.bytes);

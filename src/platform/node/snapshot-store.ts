@@ -15,7 +15,7 @@ import { bundledBin } from './node-sandbox.js';
 /**
  * The Node adapter of {@link SnapshotStore}: files under a directory.
  *
- *   DIR/chunks/ab/abcd…   a chunk's stored form, named by its SHA-256 (first two hex digits as a subdirectory)
+ *   DIR/chunks/abcd…      a chunk's stored form, named by its SHA-256
  *   DIR/index/NAME.json   a snapshot's index entry (NAME URI-encoded)
  *   DIR/tmp/              files being written
  *
@@ -39,7 +39,7 @@ export class NodeSnapshotStore implements SnapshotStore {
 
   private chunkPath(hash: string): string {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new SnapshotError(`bad chunk name ${JSON.stringify(hash)}`);
-    return join(this.dir, 'chunks', hash.slice(0, 2), hash);
+    return join(this.dir, 'chunks', hash);
   }
 
   private indexPath(name: string): string {
@@ -131,11 +131,7 @@ export class NodeSnapshotStore implements SnapshotStore {
   }
 
   async chunkNames(): Promise<string[]> {
-    const out: string[] = [];
-    for (const sub of await readdirOrEmpty(join(this.dir, 'chunks'))) {
-      for (const f of await readdirOrEmpty(join(this.dir, 'chunks', sub))) if (/^[0-9a-f]{64}$/.test(f)) out.push(f);
-    }
-    return out;
+    return (await readdirOrEmpty(join(this.dir, 'chunks'))).filter((f) => /^[0-9a-f]{64}$/.test(f));
   }
 
   async putIndex(name: string, entry: SnapshotIndexEntry): Promise<void> {
