@@ -23,7 +23,7 @@
 export const enum W {
   /** Call state: see {@link CallState}. Worker sets Posted, kernel sets Done. */
   State = 0,
-  /** Call number (syscall-table.ts), or a negative internal call ({@link Internal}). */
+  /** Call number (syscall-table.ts), or a negative internal call (module `internal` in syscall-table.ts). */
   Nr = 1,
   /** The call's result: a WASI errno, 0 on success. Written by the kernel. */
   Errno = 2,
@@ -52,7 +52,7 @@ export const enum CallState { Idle = 0, Posted = 1, Done = 2 }
 
 /** Bits of {@link W.Pending}. */
 export const enum Pending {
-  /** The task must stop (group stop, ptrace): call {@link Internal.Checkpoint}. */
+  /** The task must stop (group stop, ptrace): call `NR.checkpoint`. */
   Stop = 1,
   /** Signals are pending that the worker must ask about. */
   Signal = 2,
@@ -61,20 +61,6 @@ export const enum Pending {
 }
 
 /** Calls the worker makes that are not guest syscalls (seccomp never sees them). */
-export const enum Internal {
-  /** Stop here if the kernel says so (fuel check or blocking point found Pending set). */
-  Checkpoint = -1,
-  /** The guest trapped: payload is the trap message; args[0] the signal it maps to. */
-  Trap = -2,
-  /** Send a signal to the calling task itself (SIGPIPE from a ring write). args[0]: signal. */
-  RaiseSelf = -4,
-  /** seccomp decided KILL_*: the process dies of SIGSYS. args[0]: the call number. */
-  SeccompKill = -5,
-  /** seccomp decided LOG: the kernel logs the call, which then runs. args[0]: the call number. */
-  SeccompLog = -6,
-  /** seccomp decided USER_NOTIF: the host's supervisor decides. args[0]: call number, args[1..6]: its arguments. */
-  SeccompNotify = -7,
-}
 
 /** Answer to SeccompNotify meaning "run the call" (SECCOMP_USER_NOTIF_FLAG_CONTINUE). Never an errno. */
 export const NOTIF_CONTINUE = 0xfffe;

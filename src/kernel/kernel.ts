@@ -1,25 +1,33 @@
+/**
+ * The kernel object: the task set and pids, process groups and sessions, the
+ * pipes' ring arena, terminals, the VFS, limits, and the operations every
+ * part of the kernel shares (spawn, answer or hold a call, start a task's
+ * worker, request a snapshot image, wake a worker). Calls are served by
+ * sys/dispatch.ts with the handlers of sys/; boot.ts puts the two together.
+ */
 import { Errno } from './abi/errno.js';
-import { CallState, ChannelViews, CHANNEL_BYTES, DOORBELL_BYTES, Hint, Internal, MAX_FDS, NOTIF_CONTINUE, Pending, W } from './channel.js';
+import { CallState, ChannelViews, CHANNEL_BYTES, DOORBELL_BYTES, Hint, MAX_FDS, Pending, W } from './channel.js';
 import { DeviceFile } from './devices.js';
 import { entryHint } from './fd-table.js';
 import type { OpenFile } from './file.js';
-import { NR, syscallByNr } from './syscall-table.js';
 import type { FilterStack } from './seccomp/filter-stack.js';
 import { ModuleLoader, type LoadedModule } from './module-loader.js';
 import { Pipe, PipeAllocator, PipeEnd } from './pipe.js';
 import { RingArena } from './pipe-ring.js';
 import type { Platform } from './platform.js';
 import { ProcessGroup, Session } from './process-group.js';
-import { type PendingCall, Task, TaskState } from './task.js';
+import { PENDING, type PendingCall, Task, TaskState } from './task.js';
 import { exitTask, reapIfInitChild } from './task-exit.js';
 import { sendSignal, continueTask } from './task-signals.js';
-import { handlers, PENDING, type Handler } from './sys/index.js';
 import { createStandardTree, FileType as VfsType, type NodeHandle, type Vfs } from './vfs/index.js';
 import { VfsFile } from './vfs-file.js';
 import { ALL_RIGHTS, DIR_RIGHTS } from './abi/wasi-types.js';
 import { SnapshotError } from './snapshot/capture.js';
 import { RESTART, type TaskImage } from './snapshot/task-image.js';
 import type { Tty } from './tty.js';
+
+/** Serves one call a task posted on its channel: answers it (Kernel.answer) now or later. */
+export type CallServer = (t: Task, c: ChannelViews) => void;
 
 /** What a seccomp supervisor is told about a call a filter sent to it. */
 export interface SeccompNotification {
@@ -134,12 +142,19 @@ export class Kernel {
   current: Task | null = null;
   /** Messages for the host's log (internal errors of workers). @nosave the host sets it */
   onLog: (msg: string) => void = () => {};
+  /** Told of every task that exits, after its fds closed (the terminals, for their session leader). @nosave re-registered by boot.ts */
+  readonly exitListeners = new Set<(t: Task) => void>();
+  /** Serves one posted call (sys/dispatch.ts). @nosave made by the constructor */
+  private readonly serveCall: CallServer;
 
   constructor(
     /** Workers, clocks, randomness, hashing. @nosave the restoring host's */
     readonly platform: Platform,
-    limits: Partial<KernelLimits> = {},
+    limits: Partial<KernelLimits>,
+    /** Makes the function that serves one posted call (sys/dispatch.ts; boot.ts wires them). */
+    callServer: (k: Kernel) => CallServer,
   ) {
+    this.serveCall = callServer(this);
     this.limits = { ...defaultLimits, ...limits };
     this.limits.maxFds = Math.min(this.limits.maxFds, MAX_FDS);
     const arena = new RingArena(new SharedArrayBuffer(RingArena.bytesFor(this.limits.maxPipes + 1)));
@@ -177,94 +192,14 @@ export class Kernel {
     }
   }
 
-  /** Handles every posted call not yet taken. */
+  /** Hands every posted call not yet taken to the call server (sys/dispatch.ts). */
   private scan(): void {
     for (const t of this.tasks.values()) {
       const c = t.channel;
       if (c && !t.inCall && t.alive && Atomics.load(c.i32, W.State) === CallState.Posted) {
         t.inCall = true;
-        this.dispatch(t, c);
+        this.serveCall(t, c);
       }
-    }
-  }
-
-  private dispatch(t: Task, c: ChannelViews): void {
-    const nr = c.i32[W.Nr];
-    t.callId++;
-    if (t.snapshotRequested && nr >= 0 && nr !== NR.proc_exit) {
-      // Posted before the worker saw the snapshot request: not run, re-issued after the restore. An exit is let
-      // through (the runtime calls it after _start returns, with nothing left to unwind; a dead task needs no image).
-      this.answerNow(t, RESTART);
-      return;
-    }
-    let r: number;
-    this.current = t;
-    try {
-      if (nr < 0) r = this.internal(t, nr, c);
-      else {
-        const h: Handler | undefined = handlers[nr];
-        r = h ? h(this, t, c) : Errno.NOSYS;
-      }
-    } catch (e) {
-      // A kernel bug must not take the kernel down: the guest gets EIO, the host a log line.
-      this.onLog(`kernel: call ${nr} of pid ${t.pid} failed: ${(e as Error)?.stack ?? e}`);
-      r = Errno.IO;
-    } finally {
-      this.current = null;
-    }
-    if (r !== PENDING) this.answer(t, r);
-  }
-
-  private internal(t: Task, nr: number, c: ChannelViews): number {
-    switch (nr) {
-      case Internal.Checkpoint:
-        if (t.snapshotRequested) {
-          // A snapshot is waiting for this task to reach its next call entry: let it go on, stopped or not.
-          this.answerNow(t, 0);
-          return PENDING;
-        }
-        if (t.state === TaskState.Stopped) {
-          t.atCheckpoint = true;
-          return PENDING;
-        }
-        return Errno.SUCCESS;
-      case Internal.Trap: {
-        const sig = Number(c.args[0]);
-        const msg = new TextDecoder().decode(c.payload.slice(0, c.i32[W.InLen]));
-        this.writeStderr(t, `${t.argv[0] ?? 'program'}: ${msg}\n`);
-        exitTask(this, t, sig & 0x7f);
-        return PENDING;
-      }
-      case Internal.SeccompKill:
-        this.onLog(`seccomp: pid ${t.pid} (${t.argv[0]}) killed for call ${syscallByNr(Number(c.args[0]))?.name ?? c.args[0]}`);
-        exitTask(this, t, 31 /* SIGSYS */);
-        return PENDING;
-      case Internal.SeccompNotify: {
-        const sup = this.seccompSupervisor;
-        if (!sup) return Errno.NOSYS;
-        const nrCalled = Number(c.args[0]);
-        const args = Array.from({ length: 6 }, (_, i) => BigInt.asUintN(64, c.args[i + 1]));
-        let live = true;
-        Promise.resolve()
-          .then(() => sup({ pid: t.pid, nr: nrCalled, name: syscallByNr(nrCalled)?.name ?? String(nrCalled), args }))
-          .then((r) => {
-            if (!live) return;
-            this.answer(t, 'continue' in r ? NOTIF_CONTINUE : Math.max(0, Math.min(r.errno, 4095)));
-          }, (e: unknown) => {
-            if (!live) return;
-            this.onLog(`seccomp supervisor failed: ${(e as Error)?.message ?? e}; the call gets ENOSYS`);
-            this.answer(t, Errno.NOSYS);
-          });
-        return this.block(t, nr, () => { live = false; });
-      }
-      case Internal.SeccompLog:
-        this.onLog(`seccomp: pid ${t.pid} (${t.argv[0]}) called ${syscallByNr(Number(c.args[0]))?.name ?? c.args[0]}`);
-        return Errno.SUCCESS;
-      case Internal.RaiseSelf:
-        sendSignal(this, t, Number(c.args[0]));
-        return t.alive ? Errno.SUCCESS : PENDING;
-      default:
-        return Errno.NOSYS;
     }
   }
 
@@ -441,8 +376,8 @@ export class Kernel {
     return p;
   }
 
-  /** Answers a call even while the task is stopped (snapshots only). */
-  private answerNow(t: Task, errno: number): void {
+  /** Answers a call even while the task is stopped (snapshots, and the checkpoint a snapshot waits for). */
+  answerNow(t: Task, errno: number): void {
     const c = t.channel;
     if (!c) return;
     c.i32[W.Errno] = errno;

@@ -2,7 +2,7 @@ import { FAST_VERSION, fastRewrite } from '../instrument/fast.js';
 import { limitMemory } from '../instrument/memory-limit.js';
 import { REWRITE_SECTION } from '../instrument/contract.js';
 import { customSections, readRewriteInfo } from '../instrument/rewrite-info.js';
-import { syscallByName, WASI_MODULE, WVISOR_MODULE } from './syscall-table.js';
+import { importProblem } from './syscall-table.js';
 import type { Platform, RewriteRequest } from './platform.js';
 
 /** Why a module cannot run, in words a person can act on. */
@@ -303,13 +303,10 @@ function limitWithMessage(bytes: Uint8Array, pages: number): Uint8Array {
 
 function checkImports(module: WebAssembly.Module): void {
   for (const imp of WebAssembly.Module.imports(module)) {
-    const known = imp.kind === 'function' && (
-      ((imp.module === WASI_MODULE || imp.module === WVISOR_MODULE) && syscallByName(imp.name)?.module === imp.module)
-      || (imp.module === RUNTIME_MODULE && imp.name === 'preempt'));
-    if (!known) {
-      throw new ModuleError(`module imports ${imp.kind} "${imp.module}.${imp.name}", which wVisor does not provide `
-        + `(it provides ${WASI_MODULE} and ${WVISOR_MODULE}); build the program for wasm32-wasi`);
-    }
+    if (imp.kind === 'function' && imp.module === RUNTIME_MODULE && imp.name === 'preempt') continue;
+    const problem = imp.kind === 'function' ? importProblem(imp.module, imp.name)
+      : `module imports ${imp.kind} "${imp.module}.${imp.name}"; wVisor provides only functions`;
+    if (problem) throw new ModuleError(problem);
   }
   const exp = WebAssembly.Module.exports(module);
   if (!exp.some((e) => e.name === '_start' && e.kind === 'function')) {

@@ -2,6 +2,7 @@ import { Errno, errnoNames } from './abi/errno.js';
 import { STREAM_RIGHTS } from './abi/wasi-types.js';
 import type { OpenFile } from './file.js';
 import { drain, feed } from './host-pipe.js';
+import { bootKernel } from './boot.js';
 import { Kernel, type KernelLimits } from './kernel.js';
 import { ModuleError } from './module-loader.js';
 import { PipeEnd } from './pipe.js';
@@ -159,7 +160,7 @@ export class Sandbox {
 
   /** A new kernel on `platform`, or a sandbox over an existing (restored) kernel. */
   constructor(platform: Platform | Kernel, limits: Partial<KernelLimits> = {}) {
-    this.kernel = platform instanceof Kernel ? platform : new Kernel(platform, limits);
+    this.kernel = platform instanceof Kernel ? platform : bootKernel(platform, limits);
   }
 
   /**

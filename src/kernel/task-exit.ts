@@ -2,7 +2,6 @@ import { Sig } from './abi/signals.js';
 import type { Kernel } from './kernel.js';
 import { sendSignal, notifyParent } from './task-signals.js';
 import { type Task, TaskState } from './task.js';
-import { ttyTaskExited } from './tty.js';
 
 /**
  * Ends a task (exit or a fatal signal): the worker goes at once, held calls are
@@ -24,8 +23,8 @@ export function exitTask(k: Kernel, t: Task, status: number): void {
   const linked = new Set([t.pgrp, ...[...t.children].map((c) => c.pgrp)]);
   const wasOrphaned = new Map([...linked].map((g) => [g, g.isOrphaned()]));
   t.becomeZombie(status);
-  // A session leader's end frees its controlling terminal (SIGHUP to the foreground group).
-  ttyTaskExited(k, t);
+  // Listeners: a session leader's end frees its controlling terminal (SIGHUP to the foreground group).
+  for (const l of k.exitListeners) l(t);
 
   for (const c of [...t.children]) {
     t.children.delete(c);

@@ -19,6 +19,9 @@ export const enum TaskState {
   Dead = 'dead',
 }
 
+/** A handler's answer when it holds the call to answer later (Kernel.block, Kernel.answer). Never an errno. */
+export const PENDING = -1;
+
 /** A call the kernel has left pending, with how to finish it early. */
 export interface PendingCall {
   /** Which call of the task this is ({@link Task.callId} when it was taken); a late answer for another is dropped. */

@@ -1,11 +1,11 @@
 import { Errno } from '../kernel/abi/errno.js';
-import { Internal, NOTIF_CONTINUE, Pending } from '../kernel/channel.js';
+import { NOTIF_CONTINUE, Pending } from '../kernel/channel.js';
 import { actionOnly, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_THREAD,
   SECCOMP_RET_LOG, SECCOMP_RET_TRACE, SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF, MAX_ERRNO } from '../kernel/seccomp/actions.js';
 import type { FilterStack } from '../kernel/seccomp/filter-stack.js';
 import { newSeccompData, wordArgHi, wordArgLo, WORD_ARCH, WORD_NR } from '../kernel/seccomp/seccomp-data.js';
 import { RESTART } from '../kernel/snapshot/task-image.js';
-import { AUDIT_ARCH_WVISOR, syscallByName, WASI_MODULE, WVISOR_MODULE } from '../kernel/syscall-table.js';
+import { AUDIT_ARCH_WVISOR, NR, syscallByName, WASI_MODULE, WVISOR_MODULE } from '../kernel/syscall-table.js';
 import type { TaskChannel } from './task-channel.js';
 
 /** What the gate needs to unwind the guest (the Asyncify runtime, when the module has it). */
@@ -130,13 +130,13 @@ export class SyscallGate {
     if (action === SECCOMP_RET_ERRNO) return Math.min(ret & SECCOMP_RET_DATA, MAX_ERRNO);
     if (action === SECCOMP_RET_LOG) {
       this.ch.v.args[0] = BigInt(nr);
-      this.ch.call(Internal.SeccompLog);
+      this.ch.call(NR.seccomp_log);
       return RUN;
     }
     if (action === SECCOMP_RET_TRAP) {
       // SIGSYS, with the call not run (the guest sees ENOSYS if it survives the signal).
       this.ch.v.args[0] = 31n;
-      this.ch.call(Internal.RaiseSelf);
+      this.ch.call(NR.raise_self);
       return Errno.NOSYS;
     }
     if (action === SECCOMP_RET_USER_NOTIF) {
@@ -144,7 +144,7 @@ export class SyscallGate {
       const a = this.ch.v.args;
       a[0] = BigInt(nr);
       for (let i = 0; i < 6; i++) a[i + 1] = BigInt(d[wordArgLo(i)]) | (BigInt(d[wordArgHi(i)]) << 32n);
-      const e = this.ch.call(Internal.SeccompNotify);
+      const e = this.ch.call(NR.seccomp_notify);
       if (e === RESTART && this.unwinder) {
         // A snapshot cancelled the supervisor's decision: unwind here, and the call is filtered and asked again after the restore.
         this.unwinder.startUnwind();
@@ -159,7 +159,7 @@ export class SyscallGate {
     // KILL_PROCESS, KILL_THREAD and unknown actions: the process dies of SIGSYS.
     void SECCOMP_RET_KILL_THREAD;
     this.ch.v.args[0] = BigInt(nr);
-    this.ch.call(Internal.SeccompKill);
+    this.ch.call(NR.seccomp_kill);
     return Errno.NOSYS;
   }
 }

@@ -1,7 +1,7 @@
 import { Errno } from '../kernel/abi/errno.js';
-import { Hint, Internal, Pending, PAYLOAD_SIZE, W } from '../kernel/channel.js';
+import { Hint, Pending, PAYLOAD_SIZE, W } from '../kernel/channel.js';
 import { RingArena } from '../kernel/pipe-ring.js';
-import { NR, WASI_MODULE, WVISOR_MODULE } from '../kernel/syscall-table.js';
+import { type ImportableWasiCall, type ImportableWvisorCall, NR, WASI_MODULE, WVISOR_MODULE } from '../kernel/syscall-table.js';
 import { RESTART } from '../kernel/snapshot/task-image.js';
 import { GuestMemory, utf8 } from './guest-memory.js';
 import { TaskChannel } from './task-channel.js';
@@ -177,7 +177,7 @@ export class SyscallStubs {
 
   private raiseSelf(sig: number): void {
     this.setArgs(sig);
-    this.kcall(Internal.RaiseSelf);
+    this.kcall(NR.raise_self);
   }
 
   // ---- generic kernel-call shapes -------------------------------------------
@@ -282,8 +282,8 @@ export class SyscallStubs {
 
   imports(): Record<string, Record<string, Function>> {
     const m = this.mem;
-    const self = this;
-    const wasi: Record<string, Function> = {
+    // Typed by the call table: a missing stub or one for a call the table lacks does not compile.
+    const wasi = {
       args_get: (argv: number, buf: number) => this.strings(this.argBytes, argv, buf),
       args_sizes_get: (countOut: number, sizeOut: number) => this.sizes(this.argBytes, countOut, sizeOut),
       environ_get: (envp: number, buf: number) => this.strings(this.envBytes, envp, buf),
@@ -442,9 +442,9 @@ export class SyscallStubs {
       sock_send: (fd: number, _si: number, _siLen: number, flags: number, _lenOut: number) =>
         this.plain(NR.sock_send, fd, flags),
       sock_shutdown: (fd: number, how: number) => this.plain(NR.sock_shutdown, fd, how),
-    };
+    } satisfies Record<ImportableWasiCall, Function>;
 
-    const wv: Record<string, Function> = {
+    const wv = {
       spawn: (req: number, pidOut: number) => this.spawn(req, pidOut),
       wait: (pid: number, options: number, statusOut: number, pidOut: number) => {
         if (!m.check(statusOut, 4) || !m.check(pidOut, 4)) return Errno.FAULT;
@@ -484,13 +484,6 @@ export class SyscallStubs {
       },
       tiocgwinsz: (fd: number, out: number) => this.plainOutBytes(NR.tiocgwinsz, out, 8, fd),
       isatty: (fd: number) => this.plain(NR.isatty, fd),
-      sigaction: (sig: number, act: number, old: number) => this.plain(NR.sigaction, sig, act, old),
-      sigprocmask: (how: number, set: number, old: number) => this.plain(NR.sigprocmask, how, set, old),
-      sigpending: (out: number) => this.plain(NR.sigpending, out),
-      sigsuspend: (mask: number) => this.plain(NR.sigsuspend, mask),
-      alarm: (s: number, out: number) => this.plain(NR.alarm, s, out),
-      ptrace: (req: number, pid: number, addr: number, data: number, out: number) =>
-        this.plain(NR.ptrace, req, pid, addr, data, out),
       seccomp: (op: number, flags: number, prog: number, len: number) => {
         if (op !== 1) return this.plain(NR.seccomp, op, flags, prog, len);
         const n = (len >>> 0) * 8;
@@ -504,8 +497,7 @@ export class SyscallStubs {
       },
       prctl: (o: number, a2: number, a3: number, a4: number, a5: number) =>
         (o === 39 ? this.plainOut32(NR.prctl, a2, o) : this.plain(NR.prctl, o, a2, a3, a4, a5)),
-    };
-    void self;
+    } satisfies Record<ImportableWvisorCall, Function>;
     return { [WASI_MODULE]: wasi, [WVISOR_MODULE]: wv };
   }
 

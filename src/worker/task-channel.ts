@@ -1,5 +1,6 @@
+import { NR } from '../kernel/syscall-table.js';
 import {
-  CallState, ChannelViews, Internal, Pending, W,
+  CallState, ChannelViews, Pending, W,
 } from '../kernel/channel.js';
 
 /**
@@ -85,7 +86,7 @@ export class TaskChannel {
 
   /** Stops here while the kernel says so (group stop, later ptrace). */
   checkpoint(): void {
-    this.call(Internal.Checkpoint);
+    this.call(NR.checkpoint);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Internal, Pending } from '../kernel/channel.js';
+import { Pending } from '../kernel/channel.js';
 import { RingArena } from '../kernel/pipe-ring.js';
 import { decodeProgram } from '../kernel/seccomp/bpf.js';
 import { FilterStack } from '../kernel/seccomp/filter-stack.js';
@@ -125,5 +125,5 @@ function reportTrap(ch: TaskChannel, sig: number, message: string): void {
   const bytes = utf8.encode(message.slice(0, 4000));
   ch.v.payload.set(bytes);
   ch.v.args[0] = BigInt(sig);
-  ch.call(Internal.Trap, bytes.length);
+  ch.call(NR.trap, bytes.length);
 }

@@ -74,14 +74,14 @@ const abiCases: Case[] = [
       why: 'a pipe read end whose writers are gone is a ready FD_READ event with the hangup flag (the WASI spec, ' +
         "wasmtime, wasi-testsuite's poll_oneoff_stdio: sys-poll.ts); wasi-libc's poll() turns every successful read " +
         'event into POLLIN, where Linux reports a drained pipe as POLLHUP alone',
-      stream: 'stdout', nativeOnly: ['writer closed, empty: 1 ready [fd0 HUP]'],
+      nativeOnly: ['writer closed, empty: 1 ready [fd0 HUP]'],
       wvisorOnly: ['writer closed, empty: 1 ready [fd0 IN HUP]'],
     },
   },
   {
     prog: 't_proc',
     wvisorDiffers: {
-      why: 'a WebAssembly trap carries a message a native fault does not; the kernel (kernel.ts, Internal.Trap) ' +
+      why: 'a WebAssembly trap carries a message a native fault does not; the kernel (sys/sys-internal.ts, the trap call) ' +
         "writes it to the trapping task's stderr, where Linux would log a fault to the kernel log, not the process",
       stream: 'stderr', nativeOnly: [],
       wvisorOnly: ['t_proc: wasm trap: unreachable', 't_proc: wasm trap: memory access out of bounds',

@@ -182,10 +182,11 @@ describe('a snapshot while a parent is inside spawn', () => {
     await new Promise((r) => setTimeout(r, 50));
     release();
     const state = await capture;
-    // echo is a program of its own in this shell: the spawn held is echo's. The child is in the snapshot, imaged
-    // at its first call, or a zombie when it ran to its end while the snapshot waited for its parent.
-    expect(state.tasks.map((t) => [t.argv[0], t.image !== undefined || t.state === TaskState.Zombie]))
-      .toEqual([['sh', true], ['echo', true]]);
+    // The child whose spawn was held (echo, or hello where echo is a builtin) is in the snapshot: imaged at its
+    // first call, or a zombie when it ran to its end while the snapshot waited for its parent.
+    expect(state.tasks).toHaveLength(2);
+    expect(state.tasks[0]!.argv[0]).toBe('sh');
+    expect(state.tasks.every((t) => t.image !== undefined || t.state === TaskState.Zombie)).toBe(true);
     const bytes = await encodeSnapshot({ writer: 'test', takenAt: 0, state, modules: {}, host: {} }, nodeCodec);
     sb.shutdown();
     const file = await decodeSnapshot(bytes, nodeCodec);

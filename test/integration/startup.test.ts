@@ -69,7 +69,7 @@ function nodeWasi(bytes: Uint8Array, args: string[]): string {
   const fd = openSync(file, 'w');
   try {
     const wasi = new WASI({ version: 'preview1', args: ['prog', ...args], env: {}, returnOnExit: true, stdout: fd });
-    const code = wasi.start(new WebAssembly.Instance(new WebAssembly.Module(bytes), wasi.getImportObject() as WebAssembly.Imports));
+    const code = wasi.start(new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), wasi.getImportObject() as WebAssembly.Imports));
     expect(code).toBe(0);
   } finally {
     closeSync(fd);

@@ -108,7 +108,7 @@ describe('wvisor cc', () => {
     expect(r).toMatchObject({ code: 0 });
     const rewritten = readFileSync(join(dir, 'm.wasm'));
     const orig = readFileSync(join(dir, 'm.orig.wasm'));
-    const sections = (b: Buffer) => WebAssembly.Module.customSections(new WebAssembly.Module(b), 'wvisor.rewrite').length;
+    const sections = (b: Uint8Array) => WebAssembly.Module.customSections(new WebAssembly.Module(new Uint8Array(b)), 'wvisor.rewrite').length;
     expect(sections(rewritten)).toBe(1);
     expect(sections(orig)).toBe(0);
     expect(WebAssembly.Module.imports(new WebAssembly.Module(orig)).map((i) => `${i.module}.${i.name}`))

@@ -16,10 +16,13 @@ const podman = JSON.parse(readFileSync(podmanProfilePath, 'utf8'));
 const wvisorEnv: OracleEnv = {
   arch: WVISOR_PROFILE_ARCH,
   kernel: [6, 1],
+  // A name means the wVisor call of that name (argument for argument) and the calls doing the Linux call's job.
   resolve: (name) => {
     const s = syscallByName(name);
-    if (s) return [{ call: s.name, args: { 0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5 } }];
-    return linuxAliases(name).map((a) => ({ call: a.call, args: { ...a.args } }));
+    const out: Array<{ call: string; args: Record<number, number> }> =
+      s ? [{ call: s.name, args: { 0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5 } }] : [];
+    for (const a of linuxAliases(name)) if (!out.some((o) => o.call === a.call)) out.push({ call: a.call, args: { ...a.args } });
+    return out;
   },
   errno: (n) => (n === 0 ? 0 : linuxToWasiErrno(n)!),
   // Written out by hand (the spec), not derived from the alias table the compiler uses.

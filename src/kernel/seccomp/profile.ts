@@ -282,10 +282,12 @@ export function resolveProfile(json: unknown, options: CompileOptions = {}): { d
     if (!ruleApplies(rule, at, env)) return;
     if (ret === defaultRet) return; // runc: same as the default action
     names.forEach((name, ni) => {
+      // A wVisor call of that name, argument for argument, and the calls doing the Linux call of that name's job
+      // (they meet where a wVisor call is named after its Linux counterpart: kill, dup2, dup3, pipe2, chdir).
       const direct = syscallByName(name);
-      const targets = direct
-        ? [{ call: direct.name, args: { 0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5 } as Record<number, number> }]
-        : linuxAliases(name);
+      const targets: Array<{ call: string; args: Readonly<Record<number, number>> }> = direct
+        ? [{ call: direct.name, args: { 0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5 } }] : [];
+      for (const a of linuxAliases(name)) if (!targets.some((t) => t.call === a.call)) targets.push(a);
       if (targets.length === 0) {
         unknown.add(name);
         return;
@@ -298,7 +300,7 @@ export function resolveProfile(json: unknown, options: CompileOptions = {}): { d
           if (to === undefined) dropped.push(c);
           else kept.push({ index: to, op: c.op, value: c.value, valueTwo: c.valueTwo });
         }
-        const source = `${at} "${name}"${direct ? '' : ` (as ${t.call})`}`;
+        const source = `${at} "${name}"${t.call === name ? '' : ` (as ${t.call})`}`;
         if (dropped.length) {
           warnings.push(
             `${source}: ${dropped.map((c) => `${c.field} (Linux argument ${c.index})`).join(', ')} has no ${t.call} counterpart; ` +

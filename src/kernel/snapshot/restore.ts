@@ -1,5 +1,6 @@
 import type { OpenFile } from '../file.js';
-import { Kernel, type KernelLimits } from '../kernel.js';
+import { bootKernel } from '../boot.js';
+import type { Kernel, KernelLimits } from '../kernel.js';
 import { PipeEnd } from '../pipe.js';
 import type { Platform } from '../platform.js';
 import { ProcessGroup, Session } from '../process-group.js';
@@ -22,7 +23,7 @@ export async function restoreKernel(
   modules: (hash: string, k: Kernel) => Promise<WebAssembly.Module>,
   limits: Partial<KernelLimits> = {},
 ): Promise<Kernel> {
-  const k = new Kernel(platform, limits);
+  const k = bootKernel(platform, limits);
   try {
     return await build(k, platform, state, modules);
   } catch (e) {

@@ -1,36 +1,26 @@
-import type { ChannelViews } from '../channel.js';
-import type { Kernel } from '../kernel.js';
-import type { Task } from '../task.js';
+import { allCalls, type KernelCall } from '../syscall-table.js';
+import type { Handler } from './handler.js';
 import { fdHandlers } from './sys-fd.js';
+import { internalHandlers } from './sys-internal.js';
 import { pathHandlers } from './sys-path.js';
 import { pollHandlers } from './sys-poll.js';
 import { procHandlers } from './sys-proc.js';
-import { ttyHandlers } from './sys-tty.js';
 import { seccompHandlers } from './sys-seccomp.js';
-import { NR } from '../syscall-table.js';
+import { ttyHandlers } from './sys-tty.js';
 
-/** A handler's answer when it holds the call to answer later (Kernel.answer). */
-export const PENDING = -1;
+export { PENDING, type Handler, type HandlerGroup } from './handler.js';
 
 /**
- * A syscall handler: reads its arguments from the channel (args, payload),
- * writes results (res, payload + OutLen) and returns a WASI errno, or PENDING
- * after arranging to answer later. Arguments were copied in and pointers
- * checked by the worker's stub; values are still the guest's and are checked here.
+ * Every call the kernel answers, by name. Typed by the call table: a call
+ * served by the kernel without a handler here, or a handler for a call that is
+ * not in the table, does not compile.
  */
-export type Handler = (k: Kernel, t: Task, c: ChannelViews) => number;
+const byName: { readonly [K in KernelCall]: Handler } = {
+  ...fdHandlers, ...pathHandlers, ...pollHandlers, ...procHandlers, ...ttyHandlers, ...seccompHandlers, ...internalHandlers,
+};
 
-function table(): Array<Handler | undefined> {
-  const out: Array<Handler | undefined> = [];
-  for (const group of [fdHandlers, pathHandlers, pollHandlers, procHandlers, ttyHandlers, seccompHandlers]) {
-    for (const [name, h] of Object.entries(group)) {
-      const nr = NR[name];
-      if (nr === undefined) throw new Error(`handler for unknown call ${name}`);
-      out[nr] = h;
-    }
-  }
-  return out;
-}
-
-/** Handlers by call number. */
-export const handlers: ReadonlyArray<Handler | undefined> = table();
+/** Handlers by call number (negative numbers: internal calls). */
+export const handlers: ReadonlyMap<number, Handler> = new Map(allCalls.filter((s) => !s.reserved).map((s) => {
+  const h = (byName as Record<string, Handler | undefined>)[s.name];
+  return [s.nr, h] as const;
+}).filter((e): e is readonly [number, Handler] => e[1] !== undefined));

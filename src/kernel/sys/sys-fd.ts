@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { fdArg, i32, s64, setOut, u32, u64 } from './args.js';
 import { NR } from '../syscall-table.js';
-import type { Handler } from './index.js';
+import type { Handler, HandlerGroup } from './handler.js';
 
 /**
  * The fd entry for argument i with the rights the call needs (fd-table.ts): the entry, or
@@ -269,8 +269,8 @@ const pipe: Handler = (k, t, c) => {
   return Errno.SUCCESS;
 };
 
-export const fdHandlers: Record<string, Handler> = {
+export const fdHandlers = {
   fd_read, fd_pread, fd_write, fd_pwrite, fd_close, fd_seek, fd_tell, fd_fdstat_get, fd_fdstat_set_flags,
   fd_fdstat_set_rights, fd_filestat_get, fd_filestat_set_size, fd_filestat_set_times, fd_advise, fd_allocate,
   fd_sync, fd_datasync, fd_prestat_get, fd_prestat_dir_name, fd_readdir, fd_renumber, dup, dup2, pipe,
-};
+} satisfies HandlerGroup;

@@ -8,7 +8,7 @@ import { controllingTty, TtyFile } from '../tty.js';
 import { VfsFile } from '../vfs-file.js';
 import { DEV_NULL, DEV_TTY, DEV_URANDOM, DEV_ZERO, FileType, type NodeHandle } from '../vfs/index.js';
 import { i32, pathArg, setOut, u32, u64 } from './args.js';
-import type { Handler } from './index.js';
+import type { Handler, HandlerGroup } from './handler.js';
 
 /**
  * The directory an *at-style call starts from: its fd must be an open VFS node holding the
@@ -178,7 +178,7 @@ const path_unlink_file: Handler = (k, t, c) => {
 };
 
 /** path_* calls over the VFS, relative to a directory fd as WASI's *at calls are. */
-export const pathHandlers: Record<string, Handler> = {
+export const pathHandlers = {
   path_open, path_create_directory, path_filestat_get, path_filestat_set_times, path_link, path_readlink,
   path_remove_directory, path_rename, path_symlink, path_unlink_file,
-};
+} satisfies HandlerGroup;

@@ -4,7 +4,7 @@ import type { Kernel } from '../kernel.js';
 import { NR } from '../syscall-table.js';
 import type { Task } from '../task.js';
 import { setOut, u32 } from './args.js';
-import type { Handler } from './index.js';
+import type { Handler, HandlerGroup } from './handler.js';
 
 const SUB = 48;
 const EVENT = 32;
@@ -133,4 +133,4 @@ function emit(c: ChannelViews, events: Event[]): number {
   return Errno.SUCCESS;
 }
 
-export const pollHandlers: Record<string, Handler> = { poll_oneoff };
+export const pollHandlers = { poll_oneoff } satisfies HandlerGroup;

@@ -9,7 +9,7 @@ import { sendSignal, signalGroup } from '../task-signals.js';
 import { type Task, TaskState, waitStatus } from '../task.js';
 import { NR } from '../syscall-table.js';
 import { i32, pathArg, u32 } from './args.js';
-import { PENDING, type Handler } from './index.js';
+import { PENDING, type Handler, type HandlerGroup } from './handler.js';
 
 const WNOHANG = 1;
 const WUNTRACED = 2;
@@ -228,7 +228,7 @@ const getsid: Handler = (k, t, c) => {
 /** Sockets: wVisor has no network, so no fd is ever a socket (ENOTSOCK), as Linux says of a non-socket fd. */
 const notSocket: Handler = (_k, t, c) => (t.fds.get(i32(c, 0)) ? Errno.NOTSOCK : Errno.BADF);
 
-export const procHandlers: Record<string, Handler> = {
+export const procHandlers = {
   proc_exit, proc_raise, kill, getppid, wait, spawn, setpgid, getpgid, setsid, getsid,
   sock_accept: notSocket, sock_recv: notSocket, sock_send: notSocket, sock_shutdown: notSocket,
-};
+} satisfies HandlerGroup;

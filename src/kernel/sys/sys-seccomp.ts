@@ -3,7 +3,7 @@ import { decodeProgram } from '../seccomp/bpf.js';
 import { FilterStack } from '../seccomp/filter-stack.js';
 import { SeccompVerifyError, verify } from '../seccomp/verifier.js';
 import { i32, u32 } from './args.js';
-import type { Handler } from './index.js';
+import type { Handler, HandlerGroup } from './handler.js';
 
 /** seccomp(2) operations and flags (Linux's values). */
 const SET_MODE_STRICT = 0;
@@ -60,4 +60,4 @@ const prctl: Handler = (_k, t, c) => {
   return Errno.INVAL;
 };
 
-export const seccompHandlers: Record<string, Handler> = { seccomp, prctl };
+export const seccompHandlers = { seccomp, prctl } satisfies HandlerGroup;

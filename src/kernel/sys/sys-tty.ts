@@ -2,7 +2,7 @@ import { Errno } from '../abi/errno.js';
 import { decodeTermios, encodeTermios, TERMIOS_BYTES, TtyFile, WINSIZE_BYTES } from '../tty.js';
 import type { ChannelViews } from '../channel.js';
 import type { Task } from '../task.js';
-import type { Handler } from './index.js';
+import type { Handler, HandlerGroup } from './handler.js';
 import { i32, inBytes, setOut } from './args.js';
 
 /**
@@ -63,4 +63,4 @@ const isatty: Handler = (_k, t, c) => {
   return typeof f === 'number' ? f : Errno.SUCCESS;
 };
 
-export const ttyHandlers: Record<string, Handler> = { tcsetpgrp, tcgetpgrp, tcgetattr, tcsetattr, tiocgwinsz, isatty };
+export const ttyHandlers = { tcsetpgrp, tcgetpgrp, tcgetattr, tcsetattr, tiocgwinsz, isatty } satisfies HandlerGroup;
