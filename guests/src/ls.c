@@ -7,19 +7,20 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "wvisor.h"
 #ifndef __wasi__
 #include <sys/ioctl.h>
 #endif
 
 static int all, longfmt, columns;
 
-/* The terminal's width: stdout's window size, else 80. */
+/*
+ * The terminal's width: $COLUMNS, else (natively) stdout's window size, else 80. ls stays a
+ * plain WASI program (no wvisor_v1 import), so node:wasi and other runtimes run it too.
+ */
 static int term_width(void) {
-#ifdef __wasi__
-  wv_winsize ws;
-  if (__wv_tiocgwinsz(1, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-#else
+  const char *c = getenv("COLUMNS");
+  if (c && atoi(c) > 0) return atoi(c);
+#ifndef __wasi__
   struct winsize ws;
   if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
 #endif
@@ -121,11 +122,8 @@ int main(int argc, char **argv) {
       else { fprintf(stderr, "ls: invalid option -- '%c'\n", *p); return 2; }
     }
   }
-  #ifdef __wasi__
-  columns = columns == 0 && !longfmt && wv_isatty(1);
-#else
+  /* wasi-libc's isatty: a character device that cannot seek, which is what wVisor's terminals are. */
   columns = columns == 0 && !longfmt && isatty(1);
-#endif
   int nargs = argc - i;
   if (nargs == 0) return list_dir(".");
   /* Files first, then directories with a heading each, as coreutils orders them. */
