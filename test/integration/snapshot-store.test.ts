@@ -572,6 +572,43 @@ describe('the browser store (IndexedDB through idb-keyval; here over a Map with 
     expect(rest.status).toBe(3);
   });
 
+  it('runs its writes one after another: a removal asked for while a save writes waits, so the new snapshot stays whole', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let blocked!: () => void;
+    const atIndex = new Promise<void>((r) => { blocked = r; });
+    // A store whose index writes wait at a gate while `gated`: the save is held after its chunks, before its entry.
+    class Gated extends MemorySnapshotStore {
+      gated = false;
+      override async putIndex(name: string, entry: Parameters<MemorySnapshotStore['putIndex']>[1]): Promise<void> {
+        if (this.gated) { blocked(); await gate; }
+        return super.putIndex(name, entry);
+      }
+    }
+    const store = new Gated();
+    const snaps = createBrowserSnapshots(new NodePlatform(), nodeBundle(), store);
+    const sb = track(createNodeSandbox());
+    const m = await startMem(sb, 2);
+    await settle(sb.kernel);
+    await snaps.saveSession(sb.kernel, 'a', withProgram);
+    store.gated = true;
+    // b shares a's pages, so it writes none of them: it counts on a's chunks staying.
+    const saving = snaps.saveSession(sb.kernel, 'b', withProgram);
+    await atIndex;
+    const removing = snaps.removeSession('a');
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    const [saved, removed] = await Promise.all([saving, removing]);
+    expect(saved.newPages).toBeLessThan(saved.pages);
+    expect(removed.freed).toBeLessThan(64 << 10); // only a's own document: every page is b's too
+    expect(new Set(await store.chunkNames())).toEqual(new Set((await store.getIndex('b'))!.chunks));
+    const { kernel } = await snaps.restoreSession('b');
+    const rs = track(new Sandbox(kernel));
+    const text = { s: '' };
+    const q = driver(rs.attach(m.p.pid, { onStdout: (b) => { text.s += new TextDecoder().decode(b); } }), text);
+    expect(await q.ask('sum', 'sum')).toBe(m.ready);
+  });
+
   it('pageBundle finds the bundled programs by manifest sha256 through fetch', async () => {
     const fetched: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => {

@@ -406,11 +406,20 @@ async function findModule(k: Kernel, hash: string, file: SnapshotFile, codec: Sn
  * Every failure is a SnapshotError (SnapshotQuotaError for lack of space) with a message for a person.
  */
 export class SnapshotSessions {
+  /** Writes (save, import, remove, sweep) run one after another: a store assumes one writer. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(readonly store: SnapshotStore, readonly codec: SnapshotCodec, readonly platform: Platform) {}
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(f, f);
+    this.queue = run.catch(() => {});
+    return run;
+  }
 
   /** Saves every task of `k` under `name` (replacing a snapshot of that name once the new one is complete); the tasks go on. */
   saveSession(k: Kernel, name: string, opts: SaveOptions = {}): Promise<SaveResult> {
-    return saveSession(k, this.store, name, this.codec, opts);
+    return this.serial(() => saveSession(k, this.store, name, this.codec, opts));
   }
 
   listSessions(): Promise<SnapshotListItem[]> {
@@ -423,7 +432,7 @@ export class SnapshotSessions {
   }
 
   removeSession(name: string): Promise<{ name: string; freed: number }> {
-    return removeSession(this.store, name);
+    return this.serial(() => removeSession(this.store, name));
   }
 
   /** The interchange file (format 3): restores with `wvisor restore FILE` and imports into another store. */
@@ -433,7 +442,12 @@ export class SnapshotSessions {
 
   /** Stores an exported file (format 3 or 2) under `name` or its own; the file is checked whole first. */
   importSession(bytes: Uint8Array, name?: string): Promise<SaveResult> {
-    return importSnapshot(this.store, bytes, this.codec, name !== undefined ? { name } : {});
+    return this.serial(() => importSnapshot(this.store, bytes, this.codec, name !== undefined ? { name } : {}));
+  }
+
+  /** Deletes chunks no snapshot references (left by a save cut off by a closed tab or a crash); resolves with how many. */
+  sweep(): Promise<number> {
+    return this.serial(() => sweepStore(this.store));
   }
 
   /** Bytes the store holds and its quota where known. */
