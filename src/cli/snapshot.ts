@@ -53,7 +53,10 @@ export async function saveSnapshot(k: Kernel, path: string, main: number, onPark
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UsageError(`cannot write the snapshot to ${path}: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? 'permission denied'
+      : code === 'ENOSPC' ? `no space left on the device (it needs ${bytes.length} bytes)` : (e as Error).message;
+    throw new UsageError(`cannot write the snapshot to ${path}: ${why}`);
   }
   return bytes.length;
 }

@@ -259,6 +259,16 @@ describe('bundled programs are stored by hash', () => {
     expect(rest.stdout).toBe('hello, world\n');
   });
 
+  it('a --snapshot that cannot be written is one line, exit code 2, and leaves no file behind', () => {
+    const dir = mkdtempSync(join(work, 'nowrite-'));
+    const snap = join(dir, 'missing', 'x.snap');
+    const r = spawnSync(process.execPath, [cli, 'run', '--snapshot', snap, '--snapshot-at-syscall', '1', join(bin, 'hello.wasm')],
+      { encoding: 'utf8', input: '' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`wvisor: cannot write the snapshot to ${snap}: its directory does not exist\n`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('the document refers to each bundled file by its manifest sha256; a restore without the bundle names what is missing', async () => {
     const sb = track(createNodeSandbox());
     const p = await sb.spawn({ argv: ['readline'], keepStdinOpen: true });
