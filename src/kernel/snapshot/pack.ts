@@ -117,9 +117,10 @@ export async function packSnapshot(file: SnapshotFile, codec: SnapshotCodec, kno
   const pageRefs = async (b: Uint8Array, memory: boolean): Promise<BlobRef> => {
     const t0 = now();
     const list: Array<string | null> = [];
-    for (let off = 0; off < b.length; off += PAGE) {
+    const hint = hints.get(b);
+    for (let off = 0, i = 0; off < b.length; off += PAGE, i++) {
       const p = b.subarray(off, Math.min(b.length, off + PAGE));
-      if (zero(p)) { list.push(null); continue; }
+      if (hint ? hint[i] === 1 : zero(p)) { list.push(null); continue; }
       const h = await codec.sha256(p);
       list.push(h);
       const isNew = !order.has(h) && !known(h);
@@ -132,10 +133,17 @@ export async function packSnapshot(file: SnapshotFile, codec: SnapshotCodec, kno
   };
   // The byte arrays of the snapshot with the key each sits under, found by a synchronous walk.
   const found: Array<[Uint8Array, string]> = [];
+  // A task image's zeroPages (TaskImage) spare reading the pages its maker found zero; they are not saved.
+  const hints = new Map<Uint8Array, Uint8Array>();
   const walk = (v: unknown, key: string): void => {
-    if (v instanceof Uint8Array) { found.push([v, key]); return; }
+    if (v instanceof Uint8Array) { if (key !== 'zeroPages') found.push([v, key]); return; }
     if (Array.isArray(v)) { for (const x of v) walk(x, ''); return; }
-    if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], k);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (o.memory instanceof Uint8Array && o.zeroPages instanceof Uint8Array && o.zeroPages.length === Math.ceil(o.memory.length / PAGE)) {
+      hints.set(o.memory, o.zeroPages);
+    }
+    for (const k of Object.keys(o)) walk(o[k], k);
   };
   walk(file, '');
   for (const [v, key] of found) {
@@ -150,7 +158,7 @@ export async function packSnapshot(file: SnapshotFile, codec: SnapshotCodec, kno
   const json = JSON.stringify({ format: DOCUMENT_FORMAT, ...file }, function (this: Record<string, unknown>, key: string, value: unknown) {
     if (typeof value === 'bigint') return { $big: value.toString() };
     const raw = this[key];
-    if (raw instanceof Uint8Array) return refs.get(raw);
+    if (raw instanceof Uint8Array) return key === 'zeroPages' ? undefined : refs.get(raw);
     return value;
   });
   const root = new TextEncoder().encode(json);
@@ -208,9 +216,11 @@ export async function unpackSnapshot(root: Uint8Array, codec: SnapshotCodec,
       throw new SnapshotError('the snapshot is corrupt (a page list does not match its length)');
     }
     const out = new Uint8Array(length);
+    // A memory comes with the zero pages it has (TaskImage.zeroPages): its worker need not read them.
+    const zeroPages = key === 'memory' ? new Uint8Array(list.length) : undefined;
     for (let i = 0; i < list.length; i++) {
       const h = list[i];
-      if (h === null) continue;
+      if (h === null) { if (zeroPages) zeroPages[i] = 1; continue; }
       if (typeof h !== 'string') throw new SnapshotError('the snapshot is corrupt (a page list holds something that is not a hash)');
       const b = await page(h);
       const want = Math.min(PAGE, length - i * PAGE);
@@ -218,6 +228,7 @@ export async function unpackSnapshot(root: Uint8Array, codec: SnapshotCodec,
       out.set(b, i * PAGE);
     }
     holder[key] = out;
+    if (zeroPages && length % PAGE === 0) holder.zeroPages = zeroPages;
   }
   delete doc.format;
   return doc as unknown as SnapshotFile;

@@ -10,6 +10,12 @@ export interface TaskImage {
   globals: Record<string, number | string>;
   /** Asyncify's unwind data (the saved call stack). */
   unwind: Uint8Array;
+  /**
+   * 1 for each 64 KiB page of `memory` that is all zero, as whoever made the image found it (the worker
+   * that copied it, the restore that decoded it): a hint that spares reading those pages again (for a
+   * mostly zero task, reading untouched pages is most of the work). Not saved; absent: pages are read.
+   */
+  zeroPages?: Uint8Array;
 }
 
 /** Errno-sized marker the kernel answers a call with to make the worker unwind. Never seen by guests. */
