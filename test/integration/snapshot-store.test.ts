@@ -212,6 +212,28 @@ describe('saveSession / restoreSession', () => {
     expect(touched).not.toBe(m.ready);
   }, 60_000);
 
+  it('a save a task cannot join (its module has no Asyncify) fails saying why, and the tasks already parked go on', async () => {
+    const sb = track(createNodeSandbox());
+    let out = '';
+    const reader = await sb.spawn({ argv: ['readline'], keepStdinOpen: true, onStdout: (b) => { out += new TextDecoder().decode(b); } });
+    await settle(sb.kernel);
+    // The fast form (fuel checks and the memory limit, no Asyncify): such a task cannot be saved.
+    sb.kernel.modules.mode = 'fast';
+    const m = await startMem(sb, 1);
+    await settle(sb.kernel);
+    const store = new MemorySnapshotStore();
+    const e = await saveSession(sb.kernel, store, 'x', codec, withProgram).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(new RegExp(`^memtouch \\(pid ${m.p.pid}, host:.*\\) cannot be saved in a snapshot: `));
+    expect(await listSessions(store)).toEqual([]);
+    expect(store.chunks.size).toBe(0);
+    await reader.write('still here\n');
+    await until(() => out.includes('line 1: still here'), 'readline to answer after the failed save');
+    expect(await m.ask('sum', 'sum')).toBe(m.ready);
+    reader.closeStdin();
+    expect((await reader.exited).code).toBe(0);
+  });
+
   it('records each module\'s original hash and rewrite, keeps a host module in the snapshot, and names one that cannot be found', async () => {
     const sb = track(createNodeSandbox());
     const m = await startMem(sb, 1);

@@ -76,7 +76,20 @@ export async function saveSession(k: Kernel, store: SnapshotStore, name: string,
   checkSnapshotName(name);
   const now = opts.now ?? (() => Date.now());
   const t0 = now();
-  const state = await captureKernel(k, opts.timeoutMs, opts.onParked);
+  let state;
+  try {
+    state = await captureKernel(k, opts.timeoutMs, opts.onParked);
+  } catch (e) {
+    // A task that cannot be saved (or did not reach a safe point) fails the save: the tasks already
+    // parked go on, and those asked to park that have not yet go on as soon as they do.
+    if (opts.resume ?? true) {
+      await resumeTasks(k);
+      for (const t of k.tasks.values()) {
+        if (t !== k.init && t.alive && t.snapshotRequested && !t.image) t.onImage = () => { void resumeTasks(k).catch(() => {}); };
+      }
+    }
+    throw e;
+  }
   let file: SnapshotFile;
   let encoded: Encoded;
   const entries = await store.listIndex();
