@@ -99,7 +99,10 @@ async function main() {
   };
 
   const rows = [];
+  // BENCH_ONLY=1b,2 runs only the sections whose names start with one of those (the table has just their rows).
+  const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
   const section = async (name, fn) => {
+    if (only.length && !only.some((o) => name.startsWith(o))) return;
     try {
       await fn();
     } catch (e) {
@@ -195,7 +198,9 @@ async function main() {
     const argv = ['calls', 'write', String(N_CALLS), '3', 'dev/null'];
     const plain = [];
     const filtered = [];
-    for (let i = -1; i < RUNS; i++) { // run -1: discarded warm-up
+    // Interleaved A/B pairs in one process, medians of 9 of each (the effect is of the noise's size).
+    const PAIRS = 9;
+    for (let i = -1; i < PAIRS; i++) { // run -1: discarded warm-up
       const a = perIter(await wvRun(argv, callsBytes), 'wVisor write');
       const stack = new FilterStack();
       stack.install(program);

@@ -10,6 +10,8 @@ import {
   actionOf, actionOnly, MAX_ERRNO, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, type SeccompAction,
 } from './actions.js';
 import { decodeProgram, encodeProgram } from './bpf.js';
+import { allowCache } from './cache.js';
+import { AUDIT_ARCH_WVISOR, syscalls } from '../syscall-table.js';
 import { exec } from './interpreter.js';
 import { tryJit, type JitFilter } from './jit.js';
 import type { SeccompData } from './seccomp-data.js';
@@ -93,6 +95,9 @@ export interface FilterStackOptions {
   jit?: boolean;
 }
 
+/** Call numbers the action cache covers: every guest call (0 .. the highest number). */
+const CACHE_CALLS = syscalls.reduce((m, c) => Math.max(m, c.nr), 0) + 1;
+
 export class FilterStack {
   /**
    * Installed filters, oldest first (index = install order). Changed by
@@ -109,6 +114,11 @@ export class FilterStack {
    * Written by run(); read by the caller right after. @nosave
    */
   lastMatch = -1;
+  /**
+   * Per call number, 1 when every installed filter allows the call whatever its arguments (cache.ts, Linux's
+   * action cache). Changed by install(). @nosave recomputed by install() as load() and clone() rebuild the stack
+   */
+  private allowed: Uint8Array = new Uint8Array(CACHE_CALLS);
 
   constructor(options: FilterStackOptions = {}) {
     this.useJit = options.jit ?? true;
@@ -129,7 +139,18 @@ export class FilterStack {
     if (prog.length + this.pathInsns > MAX_INSNS_PER_PATH) return ENOMEM;
     this.filters.push({ prog, log, fn: this.useJit ? tryJit(prog) : undefined });
     this.pathInsns += prog.length + 4;
+    const c = allowCache(prog, AUDIT_ARCH_WVISOR, CACHE_CALLS);
+    if (this.filters.length === 1) this.allowed = c;
+    else for (let nr = 0; nr < CACHE_CALLS; nr++) this.allowed[nr]! &= c[nr]!;
     return 0;
+  }
+
+  /**
+   * True when the filters allow call `nr` whatever its arguments, so the caller may skip run() (and filling
+   * seccomp_data) for it: the answer run() would give is SECCOMP_RET_ALLOW. False with no filter installed.
+   */
+  allows(nr: number): boolean {
+    return this.allowed[nr] === 1 && this.filters.length > 0;
   }
 
   /**
@@ -168,6 +189,7 @@ export class FilterStack {
     const c = new FilterStack({ jit: this.useJit });
     c.filters.push(...this.filters);
     c.pathInsns = this.pathInsns;
+    c.allowed = this.allowed.slice();
     return c;
   }
 
