@@ -519,8 +519,10 @@ describe('the browser store (IndexedDB through idb-keyval; here over a Map with 
       setMany: async (e: Array<[string, unknown]>) => {
         kv.txns++;
         if (kv.failAt !== undefined && kv.txns >= kv.failAt) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-        // IndexedDB stores a structured clone.
-        for (const [k, v] of e) map.set(k, v instanceof Uint8Array ? v.slice() : v);
+        // IndexedDB stores a structured clone: of a view, its whole buffer.
+        for (const [k, v] of e) {
+          map.set(k, v instanceof Uint8Array ? new Uint8Array((v.buffer as ArrayBuffer).slice(0), v.byteOffset, v.length) : v);
+        }
       },
       delMany: async (ks: string[]) => { for (const k of ks) map.delete(k); },
       keys: async () => [...map.keys()],
@@ -571,6 +573,8 @@ describe('the browser store (IndexedDB through idb-keyval; here over a Map with 
     })(), 'n', codec);
     const imp = await snaps.importSession(nodeFile);
     expect(imp.name).toBe('n');
+    // Each stored chunk holds only its own bytes (not the imported file it was cut from).
+    for (const [k, v] of kv.map) if (k.startsWith('c/')) expect((v as Uint8Array).buffer.byteLength, k).toBe((v as Uint8Array).length);
     const q = await (async () => {
       const { kernel } = await snaps.restoreSession('n');
       const rs = track(new Sandbox(kernel));

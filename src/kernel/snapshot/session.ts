@@ -104,7 +104,7 @@ export async function saveSession(k: Kernel, store: SnapshotStore, name: string,
   } finally {
     if (opts.resume ?? true) await resumeTasks(k);
   }
-  return commit(store, name, codec, entries, known, encoded, {
+  return commit(store, name, entries, known, encoded, {
     date: file.takenAt, writer: file.writer, tasks: state.tasks.length,
   }, t0, now);
 }
@@ -210,7 +210,7 @@ export async function importSnapshot(store: SnapshotStore, bytes: Uint8Array, co
   file.name = name;
   // The file's stored forms are kept (compressed where it paid); only the document is written anew (it holds the name).
   const encoded = await encode(file, codec, (h) => known.has(h), now, (h) => stored?.get(h));
-  return commit(store, name, codec, entries, known, encoded,
+  return commit(store, name, entries, known, encoded,
     { date: file.takenAt, writer: file.writer, tasks: file.state.tasks.length }, t0, now);
 }
 
@@ -266,10 +266,9 @@ function knownChunks(entries: SnapshotIndexEntry[]): Map<string, number> {
 }
 
 /** Writes the new chunks, then the index entry; on a failure removes what it wrote and leaves every older snapshot as it was. */
-async function commit(store: SnapshotStore, name: string, codec: SnapshotCodec, entries: SnapshotIndexEntry[],
+async function commit(store: SnapshotStore, name: string, entries: SnapshotIndexEntry[],
   known: Map<string, number>, enc: Encoded, meta: { date: number; writer: string; tasks: number }, t0: number,
   now: () => number): Promise<SaveResult> {
-  void codec;
   const chunks = [enc.rootHash, ...enc.refs.filter((h) => h !== enc.rootHash)];
   const sizes = chunks.map((h) => enc.fresh.get(h)?.length ?? known.get(h) ?? 0);
   const toWrite = [...enc.fresh].filter(([h]) => !known.has(h));

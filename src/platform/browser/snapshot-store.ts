@@ -66,7 +66,8 @@ export class IdbSnapshotStore implements SnapshotStore {
     let batch: Array<[string, unknown]> = [];
     let size = 0;
     for (const [h, s] of chunks) {
-      batch.push([`c/${h}`, s]);
+      // IndexedDB clones a view's whole buffer: a chunk that is part of a larger one (an imported file) is copied out.
+      batch.push([`c/${h}`, s.byteOffset === 0 && s.byteLength === s.buffer.byteLength ? s : s.slice()]);
       size += s.length;
       if (size >= BATCH) { await this.write(batch, size); batch = []; size = 0; }
     }
