@@ -26,7 +26,7 @@
  */
 import { FAST_PREEMPT_TABLE_EXPORT, FAST_SECTION, FUEL_EXPORT, REWRITE_SECTION } from './contract.js';
 import { AlreadyRewrittenError, InvalidModuleError, UnsupportedModuleError } from './errors.js';
-import { DEFAULT_MAX_MEMORY_PAGES } from './memory-limit.js';
+import { DEFAULT_MAX_MEMORY_PAGES, leb } from './memory-limit.js';
 import { functionsOnCycles, type Walked } from './fuel.js';
 
 export { FAST_PREEMPT_TABLE_EXPORT, FAST_SECTION };
@@ -92,16 +92,6 @@ class Reader {
   }
 }
 
-function leb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0);
-  return out;
-}
 
 const utf8 = new TextEncoder();
 

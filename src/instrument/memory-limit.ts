@@ -22,7 +22,8 @@ function readLeb(b: Uint8Array, at: number): [value: number, next: number] {
   }
 }
 
-function leb(v: number): number[] {
+/** Unsigned LEB128 bytes of v (a non-negative integer below 2^53). */
+export function leb(v: number): number[] {
   const out: number[] = [];
   do {
     let byte = v % 128;
