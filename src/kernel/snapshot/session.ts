@@ -92,15 +92,17 @@ export async function saveSession(k: Kernel, store: SnapshotStore, name: string,
   }
   let file: SnapshotFile;
   let encoded: Encoded;
-  const entries = await store.listIndex();
-  const known = knownChunks(entries);
+  let entries: SnapshotIndexEntry[];
+  let known: Map<string, number>;
   try {
+    entries = await store.listIndex();
+    known = knownChunks(entries);
     file = {
       writer: opts.writer ?? 'wvisor', takenAt: Date.now(), name, state,
       modules: await describeModules(k, codec, opts.programBytes), limits: { ...k.limits }, host: opts.host ?? {},
     };
     // Everything is hashed and encoded before the tasks go on: their images are not read after this.
-    encoded = await encode(file, codec, (h) => known.has(h), now);
+    encoded = await encode(file, codec, (h) => known!.has(h), now);
   } finally {
     if (opts.resume ?? true) await resumeTasks(k);
   }
