@@ -64,6 +64,7 @@ function newSession(): Session {
   term.reset();
   const s = new Session(binUrl, term, {
     motd: MOTD,
+    serialize: () => terminal.serialize.serialize({ scrollback: 5000 }),
     status: setStatus,
     progress: (loaded, total) => { progress.hidden = false; progress.max = total; progress.value = loaded; },
   });
@@ -145,6 +146,10 @@ async function kernel(): Promise<KernelClient> {
 window.wvisor = createTestApi({
   kernel, ready: firstReady, screen: () => terminal.screen(), programs: () => programs, timings,
   installed: (name) => { if (!programs.includes(name)) programs = [...programs, name].sort(); },
+  snapshots: {
+    save: async (name) => { await kernel(); return session!.saveSnapshot(name); },
+    restore: async (name) => { await kernel(); return session!.restoreSnapshot(name); },
+  },
   lessons: {
     list: () => LESSONS.map((l) => ({ name: l.name, title: l.title, steps: l.steps.map((s) => s.title) })),
     run: async (name) => {

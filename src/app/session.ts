@@ -7,6 +7,7 @@
  */
 import type { Terminal } from '@xterm/xterm';
 import { KernelClient } from '../platform/browser/kernel-client.js';
+import type { Ops, SnapshotSaveResult } from '../platform/browser/protocol.js';
 import dockerDefault from '../../profiles/seccomp/docker-default.json';
 import podmanDefault from '../../profiles/seccomp/podman-default.json';
 import noSpawn from './lessons/profiles/no-spawn.json';
@@ -25,6 +26,8 @@ export interface SessionHooks {
   progress(loaded: number, total: number): void;
   /** Written to the terminal before the shell starts (the motd). */
   motd: string;
+  /** The terminal's screen and scrollback as escape sequences (xterm's serialize addon), kept in a snapshot. */
+  serialize?(): string;
 }
 
 export class Session {
@@ -35,7 +38,7 @@ export class Session {
   private shell: ShellSession | null = null;
   private ended = false;
 
-  constructor(binUrl: string, private readonly term: Terminal, hooks: SessionHooks) {
+  constructor(binUrl: string, private readonly term: Terminal, private readonly hooks: SessionHooks) {
     const kernel = new KernelClient(binUrl);
     this.kernel = kernel;
     const offEvents = kernel.on((e) => {
@@ -48,6 +51,10 @@ export class Session {
       } else if (e.kind === 'fatal') {
         hooks.status('kernel stopped', true);
         term.write(`\r\n\x1b[31m${e.message}\x1b[0m\r\n`);
+      } else if (e.kind === 'screen') {
+        // A restore: the saved screen replaces this one, before the restored tasks' output.
+        term.reset();
+        term.write(e.data);
       } else if (e.kind === 'tty') {
         const n = e.data.length;
         term.write(e.data, () => { if (!this.ended) void kernel.request('ttyAck', { bytes: n }); });
@@ -85,6 +92,36 @@ export class Session {
       const pid = this.shellPid;
       if (pid > 0 && (await this.kernel.request('ps', {})).some((p) => p.pid === pid && p.state === 'blocked')) return;
       await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+
+  /** Saves the whole session (tasks, files, the terminal's screen) under `name` in IndexedDB. */
+  async saveSnapshot(name: string): Promise<SnapshotSaveResult> {
+    await this.ready;
+    const host: Record<string, unknown> = {};
+    if (this.hooks.serialize) host.screen = this.hooks.serialize();
+    host.cols = this.term.cols;
+    host.rows = this.term.rows;
+    return this.kernel.request('snapshotSave', { name, host });
+  }
+
+  /**
+   * Replaces this session's tasks with a stored snapshot's: the screen is the saved one, the restored shell
+   * (the terminal's session leader) takes the keys, and no new shell starts while it runs.
+   */
+  async restoreSnapshot(name: string): Promise<Ops['snapshotRestore']['result']> {
+    await this.ready;
+    const shell = this.shell;
+    shell?.replacing();
+    try {
+      const r = await this.kernel.request('snapshotRestore', { name });
+      shell?.adopt(r.shellPid);
+      // The restored tty has the saved size: tell it this window's.
+      void this.kernel.request('ttyResize', { cols: this.term.cols, rows: this.term.rows });
+      return r;
+    } catch (e) {
+      shell?.adopt(null);
+      throw e;
     }
   }
 

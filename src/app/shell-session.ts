@@ -26,6 +26,12 @@ export class ShellSession {
   private early = '';
   private readonly input: IDisposable;
   private disposed = false;
+  /**
+   * A snapshot restore is under way (the running shell's wait will fail or end) or done: the restored shell's
+   * pid (0: the snapshot had none, so start one), null when none is pending.
+   */
+  private restoring: Promise<number | null> | null = null;
+  private settleRestore: ((pid: number | null) => void) | null = null;
 
   constructor(private readonly term: Terminal, private readonly kernel: KernelClient, private readonly motd: string) {
     this.input = term.onData((data) => this.type(data));
@@ -47,20 +53,49 @@ export class ShellSession {
     this.input.dispose();
   }
 
-  /** Starts the shell, and a new one whenever it exits. */
+  /** A snapshot restore starts: the end of the running shell's wait is not a shell exiting. */
+  replacing(): void {
+    if (this.settleRestore) return;
+    this.restoring = new Promise((r) => { this.settleRestore = r; });
+  }
+
+  /** The restore is done: `pid` is the restored shell to wait for (0: none, start one), null: it failed (nothing changed). */
+  adopt(pid: number | null): void {
+    const settle = this.settleRestore;
+    this.settleRestore = null;
+    if (pid !== null && pid > 0) this.pid = pid;
+    settle?.(pid);
+  }
+
+  /** Starts the shell, and a new one whenever it exits; after a restore, waits for the restored one. */
   async start(): Promise<void> {
     this.term.write(this.motd);
+    let adopted = 0;
     while (!this.disposed) {
       try {
-        const { pid } = await this.kernel.request('spawn', {
-          opts: { argv: ['sh'], env: ENV, stdin: '', keepStdinOpen: false, stream: false, terminal: true },
-        });
+        let pid = adopted;
+        adopted = 0;
+        if (pid === 0) {
+          pid = (await this.kernel.request('spawn', {
+            opts: { argv: ['sh'], env: ENV, stdin: '', keepStdinOpen: false, stream: false, terminal: true },
+          })).pid;
+        }
         this.pid = pid;
         if (this.early) {
           void this.kernel.request('ttyInput', { data: this.early });
           this.early = '';
         }
-        const r = await this.kernel.request('wait', { pid });
+        const r = await this.kernel.request('wait', { pid }).catch(async (e: unknown) => {
+          if (!this.restoring) throw e;
+          return null;
+        });
+        if (this.restoring) {
+          const next = await this.restoring;
+          this.restoring = null;
+          if (next !== null) { adopted = next; continue; }
+          if (r === null) { adopted = pid; continue; }
+        }
+        if (r === null) continue;
         this.pid = 0;
         const how = r.signal === null ? `exit ${r.shellCode}` : `killed by signal ${r.signal}`;
         this.term.write(`\r\n${DIM}[sh ended: ${how}; starting a new one]${RESET}\r\n`);

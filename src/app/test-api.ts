@@ -55,12 +55,34 @@
  *   // navigated, the URL becomes ?lesson=NAME), plays every step as its "run this" button
  *   // does, waits for each step's check (at most 20 s) and resolves with each outcome:
  *   // ok, and what the check saw (detail). Later calls of run/spawn/ps... use that session.
+ * wvisor.snapshots.save(name: string)
+ *   : Promise<{ name, bytes, totalBytes, pages, newPages, tasks, ms }>
+ *   // Saves the whole session (every process, the VFS, the terminal with its screen and
+ *   // scrollback) in IndexedDB (database wvisor-snapshots); the processes go on. bytes: stored
+ *   // bytes this save wrote; pages: memory pages not zero; newPages: of those, the ones not
+ *   // already stored (a second save after a small change writes little).
+ * wvisor.snapshots.list(): Promise<Array<{ name, date, bytes, tasks, pages }>>
+ *   // Stored snapshots, newest first (date: ms since the epoch; bytes: stored size).
+ * wvisor.snapshots.restore(name: string): Promise<{ name, shellPid, pids, tasks, ms }>
+ *   // Replaces the running session with the snapshot's (no confirm(), unlike the UI): the same
+ *   // pids, groups, foreground job and blocked reads continue, the screen is the saved one.
+ *   // shellPid: the terminal's restored shell; pids: processes started by spawn() before the
+ *   // save, attached again (write/wait/closeStdin work on them; output before the save is not kept).
+ * wvisor.snapshots.remove(name: string): Promise<{ name, freed }>
+ * wvisor.snapshots.export(name: string): Promise<Uint8Array>
+ *   // The snapshot file (format 3): `wvisor restore FILE` continues it, import() stores it.
+ * wvisor.snapshots.exportBase64(name: string): Promise<string>
+ *   // export() as base64, for page.evaluate (which cannot return a Uint8Array).
+ * wvisor.snapshots.import(file: Uint8Array | string, name?: string): Promise<{ name, bytes, ... }>
+ *   // Stores a snapshot file (bytes, or base64) under name or the name it was saved under;
+ *   // a corrupt file is refused with the reason and nothing is stored.
+ * wvisor.snapshots.usage(): Promise<{ bytes: number; quota?: number }>
  * ```
  *
  * kill and ps answer asynchronously because the kernel runs in its own worker.
  */
 import type { KernelClient } from '../platform/browser/kernel-client.js';
-import type { ProcessInfo, RunResult } from '../platform/browser/protocol.js';
+import type { Ops, ProcessInfo, RunResult, SnapshotListItem, SnapshotSaveResult } from '../platform/browser/protocol.js';
 
 /** A test API call got an argument it cannot use. */
 export class WvisorArgumentError extends Error {
@@ -93,6 +115,18 @@ export interface WvisorApi {
   programs(): string[];
   timings: { readyMs: number | null; loadMs: number | null };
   lessons: LessonsApi;
+  snapshots: SnapshotsApi;
+}
+
+export interface SnapshotsApi {
+  save(name: string): Promise<SnapshotSaveResult>;
+  list(): Promise<SnapshotListItem[]>;
+  restore(name: string): Promise<Ops['snapshotRestore']['result']>;
+  remove(name: string): Promise<{ name: string; freed: number }>;
+  export(name: string): Promise<Uint8Array>;
+  exportBase64(name: string): Promise<string>;
+  import(file: Uint8Array | string, name?: string): Promise<SnapshotSaveResult>;
+  usage(): Promise<{ bytes: number; quota?: number }>;
 }
 
 export interface LessonsApi {
@@ -120,6 +154,11 @@ export interface TestApiDeps {
   installed(name: string): void;
   timings: WvisorApi['timings'];
   lessons: LessonsApi;
+  /** Save and restore of the current session (they involve the page: its screen, its shell). */
+  snapshots: {
+    save(name: string): Promise<SnapshotSaveResult>;
+    restore(name: string): Promise<Ops['snapshotRestore']['result']>;
+  };
 }
 
 export function createTestApi(deps: TestApiDeps): WvisorApi {
@@ -199,7 +238,64 @@ export function createTestApi(deps: TestApiDeps): WvisorApi {
         return deps.lessons.run(name);
       }),
     },
+    snapshots: {
+      save: guarded((name: string) => {
+        checkSnapshotName('save', name);
+        return deps.ready.then(() => deps.snapshots.save(name));
+      }),
+      list: guarded(() => kernel().then((k) => k.request('snapshotList', {}))),
+      restore: guarded((name: string) => {
+        checkSnapshotName('restore', name);
+        return deps.ready.then(() => deps.snapshots.restore(name));
+      }),
+      remove: guarded((name: string) => {
+        checkSnapshotName('remove', name);
+        return kernel().then((k) => k.request('snapshotRemove', { name }));
+      }),
+      export: guarded((name: string) => {
+        checkSnapshotName('export', name);
+        return kernel().then((k) => k.request('snapshotExport', { name }));
+      }),
+      exportBase64: guarded((name: string) => {
+        checkSnapshotName('exportBase64', name);
+        return kernel().then((k) => k.request('snapshotExport', { name })).then(toBase64);
+      }),
+      import: guarded((file: Uint8Array | string, name?: string) => {
+        let bytes: Uint8Array;
+        if (file instanceof Uint8Array) bytes = file.slice();
+        else if (typeof file === 'string') bytes = fromBase64(file);
+        else throw new WvisorArgumentError(`snapshots.import(file): file must be a Uint8Array or a base64 string (export() or exportBase64() made it), got ${describe(file)}`);
+        if (name !== undefined) checkSnapshotName('import', name);
+        return kernel().then((k) => k.request('snapshotImport', name !== undefined ? { bytes, name } : { bytes }));
+      }),
+      usage: guarded(() => kernel().then((k) => k.request('snapshotUsage', {}))),
+    },
   };
+}
+
+function checkSnapshotName(fn: string, name: unknown): asserts name is string {
+  // eslint-disable-next-line no-control-regex
+  if (typeof name !== 'string' || name.length === 0 || name.length > 128 || /[\u0000-\u001f\u007f/\\]/.test(name) || name === '.' || name === '..') {
+    throw new WvisorArgumentError(`snapshots.${fn}(name): name must be 1 to 128 characters without "/", "\\" or control characters, got ${describe(name)}`);
+  }
+}
+
+export function toBase64(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function fromBase64(text: string): Uint8Array {
+  let bin: string;
+  try {
+    bin = atob(text);
+  } catch {
+    throw new WvisorArgumentError('snapshots.import(file): the string is not base64; give exportBase64()\'s output or the file\'s bytes');
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }
 
 function describe(v: unknown): string {

@@ -1,8 +1,12 @@
-import { type HostProcess, Sandbox } from '../../kernel/sandbox.js';
+import type { Kernel } from '../../kernel/kernel.js';
+import { decodeStatus, HostProcess, Sandbox } from '../../kernel/sandbox.js';
+import type { SnapshotSessions } from '../../kernel/snapshot/session.js';
+import type { Tty } from '../../kernel/tty.js';
 import { populate } from '../../kernel/vfs/index.js';
 import { BrowserPlatform } from './browser-platform.js';
-import type { FromKernel, KernelInit, Ops, Request, RunResult, StartOptions } from './protocol.js';
+import type { FromKernel, KernelInit, Ops, Request, RunResult, SnapshotSaveResult, StartOptions } from './protocol.js';
 import { loadPrograms } from './program-loader.js';
+import { createBrowserSnapshots, pageBundle } from './snapshot-store.js';
 
 /**
  * The kernel worker: owns the one Sandbox of the page, fills /bin with the
@@ -53,7 +57,9 @@ class RequestError extends Error {
   }
 }
 
-const sandbox = new Sandbox(new BrowserPlatform());
+const platform = new BrowserPlatform();
+/** The page's sandbox; a snapshot restore replaces it with one over the restored kernel. */
+let sandbox = new Sandbox(platform);
 
 /**
  * The page's terminal: a kernel tty whose output is posted as `tty` events.
@@ -64,31 +70,43 @@ const sandbox = new Sandbox(new BrowserPlatform());
 const TTY_WINDOW = 1 << 20;
 let ttyUnacked = 0;
 let ttyResume: (() => void) | null = null;
-const tty = sandbox.openTerminal({
-  cols: 80,
-  rows: 24,
-  onOutput: (bytes) => {
-    ttyUnacked += bytes.length;
-    scope.postMessage({ kind: 'tty', data: bytes });
-    if (ttyUnacked <= TTY_WINDOW) return;
-    return new Promise<void>((r) => { ttyResume = r; });
-  },
-});
+const ttyOutput = (bytes: Uint8Array): Promise<void> | undefined => {
+  ttyUnacked += bytes.length;
+  scope.postMessage({ kind: 'tty', data: bytes });
+  if (ttyUnacked <= TTY_WINDOW) return;
+  return new Promise<void>((r) => { ttyResume = r; });
+};
+let tty: Tty = sandbox.openTerminal({ cols: 80, rows: 24, onOutput: ttyOutput });
 /** Processes started by the page and not yet waited for, by pid. */
 const hosted = new Map<number, Hosted>();
 let ready: Promise<void> | undefined;
+/** The page's stored snapshots (IndexedDB `wvisor-snapshots`), made once the bin URL is known. */
+let snapshots: SnapshotSessions | undefined;
+/** Rejects when a restore replaces the sandbox: waits for the old session's processes end with it. */
+let replaced: { promise: Promise<never>; reject(e: Error): void } = gone();
 
-sandbox.kernel.onLog = (message) => scope.postMessage({ kind: 'log', message });
+function gone(): { promise: Promise<never>; reject(e: Error): void } {
+  let reject!: (e: Error) => void;
+  const promise = new Promise<never>((_, r) => { reject = r; });
+  promise.catch(() => {});
+  return { promise, reject };
+}
+
 let changeQueued = false;
-sandbox.kernel.watch(() => {
-  // Coalesce bursts (a pipeline starting) into one event per turn.
-  if (changeQueued) return;
-  changeQueued = true;
-  setTimeout(() => {
-    changeQueued = false;
-    scope.postMessage({ kind: 'changed' });
-  }, 0);
-});
+/** Hooks the page's events to a kernel (the first one, and each restored one). */
+function watchKernel(k: Kernel): void {
+  k.onLog = (message) => scope.postMessage({ kind: 'log', message });
+  k.watch(() => {
+    // Coalesce bursts (a pipeline starting) into one event per turn.
+    if (changeQueued || sandbox.kernel !== k) return;
+    changeQueued = true;
+    setTimeout(() => {
+      changeQueued = false;
+      scope.postMessage({ kind: 'changed' });
+    }, 0);
+  });
+}
+watchKernel(sandbox.kernel);
 
 scope.addEventListener('message', (e) => {
   const m = e.data;
@@ -109,6 +127,7 @@ async function start(binUrl: string): Promise<void> {
     const { files, warnings } = await loadPrograms(binUrl, (loaded, total, name) =>
       scope.postMessage({ kind: 'progress', loaded, total, name }));
     populate(sandbox.kernel.vfs, '/bin', files);
+    snapshots = createBrowserSnapshots(platform, await pageBundle(binUrl));
     scope.postMessage({ kind: 'ready', programs: files.map(([n]) => n).sort(), loadMs: performance.now() - t0, warnings });
   } catch (e) {
     scope.postMessage({ kind: 'fatal', message: (e as Error).message });
@@ -174,7 +193,88 @@ async function handle(req: Request): Promise<Ops[Request['op']]['result']> {
       if (r && ttyUnacked <= TTY_WINDOW / 2) { ttyResume = null; r(); }
       return;
     }
+    case 'snapshotSave':
+      return save(req.name, req.host);
+    case 'snapshotList':
+      return (await store().listSessions());
+    case 'snapshotRestore':
+      return restore(req.name);
+    case 'snapshotRemove':
+      return store().removeSession(req.name);
+    case 'snapshotExport':
+      return store().exportSession(req.name);
+    case 'snapshotImport':
+      return brief(await store().importSession(req.bytes, req.name));
+    case 'snapshotUsage':
+      return store().usage();
   }
+}
+
+function store(): SnapshotSessions {
+  if (!snapshots) throw new RequestError('snapshots are not available before /bin is loaded');
+  return snapshots;
+}
+
+function brief(r: SnapshotSaveResult): SnapshotSaveResult {
+  return { name: r.name, bytes: r.bytes, totalBytes: r.totalBytes, pages: r.pages, newPages: r.newPages, tasks: r.tasks, ms: r.ms };
+}
+
+async function save(name: string, host: Record<string, unknown>): Promise<SnapshotSaveResult> {
+  const r = await store().saveSession(sandbox.kernel, name, {
+    writer: 'wvisor page', host,
+    // What the page's processes wrote so far reaches the page before the pipes are recorded.
+    onParked: () => { for (const h of hosted.values()) h.proc.flushOutput(); },
+  });
+  return brief(r);
+}
+
+/** Restores a stored snapshot in place of the running session (its tasks end once the new one is ready). */
+async function restore(name: string): Promise<Ops['snapshotRestore']['result']> {
+  const t0 = performance.now();
+  const { kernel, file } = await store().restoreSession(name);
+  // The new kernel runs: the old one and every wait on its processes end.
+  replaced.reject(new RequestError('the session was replaced by a snapshot restore'));
+  replaced = gone();
+  hosted.clear();
+  const old = sandbox;
+  sandbox = new Sandbox(kernel);
+  watchKernel(kernel);
+  old.shutdown();
+  ttyUnacked = 0;
+  const resume = ttyResume;
+  ttyResume = null;
+  resume?.();
+  // The saved screen first, then what the restored tasks write to the terminal.
+  const screen = file.host.screen;
+  if (typeof screen === 'string') scope.postMessage({ kind: 'screen', data: screen });
+  tty = sandbox.terminal('pts/0') ?? sandbox.openTerminal({ cols: 80, rows: 24 });
+  tty.attach(ttyOutput);
+  let shellPid = 0;
+  const sid = tty.session?.sid;
+  const leader = sid !== undefined ? kernel.tasks.get(sid) : undefined;
+  if (leader?.alive) {
+    shellPid = leader.pid;
+    const t = tty;
+    const proc = new HostProcess(leader, null, leader.exited.then((status) => { t.drainRing(); return decodeStatus(status); }));
+    hosted.set(leader.pid, { proc, stdout: new TextSink(), stderr: new TextSink(), stdinQueue: Promise.resolve() });
+  }
+  const pids: number[] = [];
+  for (const key of [...kernel.hostFiles.keys()]) {
+    const m = /^(\d+):stdout$/.exec(key);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const stdout = new TextSink();
+    const stderr = new TextSink();
+    try {
+      const proc = sandbox.attach(pid, { onStdout: (b) => stdout.push(b), onStderr: (b) => stderr.push(b) });
+      hosted.set(pid, { proc, stdout, stderr, stdinQueue: Promise.resolve() });
+      pids.push(pid);
+    } catch {
+      // A process whose stdio was not all saved: it runs on, and nobody on the page collects it.
+    }
+  }
+  scope.postMessage({ kind: 'changed' });
+  return { name, shellPid, pids: pids.sort((a, b) => a - b), tasks: file.state.tasks.length, ms: performance.now() - t0 };
 }
 
 async function startProcess(o: StartOptions): Promise<Hosted> {
@@ -223,7 +323,7 @@ function hostedProcess(pid: number): Hosted {
 /** Waits for a page-started process to end; its entry is then dropped (like a reaped child). */
 async function waitFor(pid: number): Promise<RunResult> {
   const h = hostedProcess(pid);
-  const info = await h.proc.exited;
+  const info = await Promise.race([h.proc.exited, replaced.promise]);
   h.stdout.end();
   h.stderr.end();
   hosted.delete(pid);

@@ -70,6 +70,49 @@ export interface Ops {
   ttyResize: { args: { cols: number; rows: number }; result: void };
   /** The page has shown `bytes` bytes of `tty` output (flow control: the kernel pauses output while too much is unshown). */
   ttyAck: { args: { bytes: number }; result: void };
+  /**
+   * Saves the whole session (every task, the VFS, the terminal) under `name` in IndexedDB
+   * (SnapshotSessions over the browser store); `host` is kept in the snapshot (the page's screen).
+   */
+  snapshotSave: { args: { name: string; host: Record<string, unknown> }; result: SnapshotSaveResult };
+  snapshotList: { args: Record<string, never>; result: SnapshotListItem[] };
+  /**
+   * Replaces the running session with a stored one: the old tasks end, the restored ones continue, the
+   * terminal pts/0 is reattached (a `screen` event first carries the saved screen). `shellPid`: the leader of
+   * the terminal's session (0 when none); `pids`: processes with host stdio, attached again (write/wait work).
+   */
+  snapshotRestore: { args: { name: string }; result: { name: string; shellPid: number; pids: number[]; tasks: number; ms: number } };
+  snapshotRemove: { args: { name: string }; result: { name: string; freed: number } };
+  /** The interchange file (restores with `wvisor restore FILE`). */
+  snapshotExport: { args: { name: string }; result: Uint8Array };
+  /** Stores an exported file (checked whole first) under `name` or the name it was saved under. */
+  snapshotImport: { args: { bytes: Uint8Array; name?: string }; result: SnapshotSaveResult };
+  /** Bytes the snapshots take and the quota (navigator.storage.estimate) where known. */
+  snapshotUsage: { args: Record<string, never>; result: { bytes: number; quota?: number } };
+}
+
+/** What a snapshot save or import reports (kernel/snapshot/session.ts SaveResult). */
+export interface SnapshotSaveResult {
+  name: string;
+  /** Stored bytes this save wrote (new chunks and its document). */
+  bytes: number;
+  /** Stored bytes of everything the snapshot references. */
+  totalBytes: number;
+  /** Memory pages that are not zero, and how many of those were new to the store. */
+  pages: number;
+  newPages: number;
+  tasks: number;
+  ms: number;
+}
+
+/** One stored snapshot (kernel/snapshot/store.ts SnapshotListItem). */
+export interface SnapshotListItem {
+  name: string;
+  /** When it was taken, ms since the epoch. */
+  date: number;
+  bytes: number;
+  tasks: number;
+  pages: number;
 }
 
 export type OpName = keyof Ops;
@@ -94,6 +137,8 @@ export type KernelEvent =
   | { kind: 'output'; pid: number; stream: 'stdout' | 'stderr'; text: string }
   /** Output of the page's terminal (after the tty's output processing), to write to xterm as is. */
   | { kind: 'tty'; data: Uint8Array }
+  /** A snapshot restore replaces the terminal's screen with this (xterm serialize addon output) before the restored output. */
+  | { kind: 'screen'; data: string }
   /** A message for the log (internal worker errors). */
   | { kind: 'log'; message: string };
 

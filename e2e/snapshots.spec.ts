@@ -1,0 +1,101 @@
+/**
+ * Snapshots of the whole page session in IndexedDB (wvisor.snapshots): saved, the page reloaded (a new
+ * kernel worker, nothing of the old session left but IndexedDB), restored, and the processes continue
+ * where they were — a `cat` blocked reading the terminal takes the next typed line, `sleep 1000 &` is
+ * still there with its pid and group, a file written before the save reads back, the screen is the saved one.
+ */
+import { expect, test } from '@playwright/test';
+import { TestUtils } from './test-utils.js';
+
+let t: TestUtils;
+
+type Snap = {
+  save(name: string): Promise<{ name: string; bytes: number; pages: number; newPages: number; ms: number; tasks: number }>;
+  list(): Promise<Array<{ name: string; date: number; bytes: number; tasks: number }>>;
+  restore(name: string): Promise<{ name: string; shellPid: number; pids: number[]; tasks: number }>;
+  remove(name: string): Promise<{ name: string; freed: number }>;
+};
+type G = { wvisor: { snapshots: Snap } };
+
+test.beforeEach(async ({ page }) => {
+  t = new TestUtils(page);
+  await t.open();
+});
+
+test.afterEach(() => {
+  expect(t.errors, 'uncaught errors on the page').toEqual([]);
+});
+
+test('save, reload, restore: a blocked cat takes the next line, sleep & keeps its pid, files and the screen are back', async ({ page }) => {
+  await t.run(['sh', '-c', 'echo kept-before-save > /tmp/note']);
+  await t.typeLine('sleep 1000 &');
+  await expect.poll(async () => (await t.ps()).some((p) => p.command.startsWith('sleep'))).toBe(true);
+  await t.typeLine('echo marker-on-screen');
+  await t.untilScreenLine('marker-on-screen');
+  await t.typeLine('cat');
+  const cat = await expect.poll(async () => (await t.ps()).find((p) => p.command === 'cat')?.state).toBe('blocked').then(
+    async () => (await t.ps()).find((p) => p.command === 'cat')!);
+  const before = await t.ps();
+  const sleep = before.find((p) => p.command.startsWith('sleep'))!;
+
+  const saved = await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.save('one'));
+  expect(saved.name).toBe('one');
+  expect(saved.tasks).toBe(before.length);
+  expect(saved.pages).toBeGreaterThan(0);
+  expect(saved.newPages).toBe(saved.pages);
+  expect(saved.bytes).toBeGreaterThan(0);
+  // The session goes on after a save: a second one stores (almost) nothing new.
+  const again = await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.save('two'));
+  expect(again.newPages).toBeLessThan(saved.pages);
+
+  await page.reload();
+  await t.open();
+  const list = await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.list());
+  expect(list.map((e) => e.name).sort()).toEqual(['one', 'two']);
+  expect(list.find((e) => e.name === 'one')!.tasks).toBe(before.length);
+  // A fresh session: no cat, no sleep, no file.
+  expect((await t.ps()).some((p) => p.command === 'cat')).toBe(false);
+  expect((await t.run(['cat', '/tmp/note'])).code).not.toBe(0);
+
+  const r = await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.restore('one'));
+  expect(r.tasks).toBe(before.length);
+  const after = await t.ps();
+  // Same pids, groups, sessions and states.
+  const shape = (ps: typeof before) => ps.map((p) => [p.pid, p.ppid, p.pgid, p.sid, p.command]).sort();
+  expect(shape(after)).toEqual(shape(before));
+  expect(after.find((p) => p.pid === sleep.pid)?.state).toBe('blocked');
+  expect(r.shellPid).toBe(before.find((p) => p.command === 'sh')!.pid);
+  // The screen is the saved one.
+  await t.untilScreenLine('marker-on-screen');
+  // cat, blocked on the terminal before the save, takes the next typed line and copies it.
+  await page.keyboard.type('typed after restore');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await t.screen()).split('\n').filter((l) => l === 'typed after restore').length).toBe(2);
+  await page.keyboard.press('Control+D');
+  await t.untilGone(cat.pid);
+  // The shell (the restored one, not a new one) prompts again and runs commands; the file is there.
+  await t.typeLine('cat /tmp/note');
+  await t.untilScreenLine('kept-before-save');
+  await t.typeLine('jobs');
+  await expect.poll(async () => (await t.screen()).split('\n').some((l) => /Running.*sleep 1000/.test(l))).toBe(true);
+  expect((await t.ps()).find((p) => p.command === 'sh')?.pid).toBe(r.shellPid);
+
+  const rm = await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.remove('two'));
+  expect(rm.name).toBe('two');
+  expect((await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.list())).map((e) => e.name)).toEqual(['one']);
+});
+
+test('a process started with spawn() is attached again after a restore: write reaches it, wait collects it', async ({ page }) => {
+  const pid = await t.spawn(['cat']);
+  await t.untilState(pid, 'blocked');
+  await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.save('piped'));
+  await page.reload();
+  await t.open();
+  const r = await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.restore('piped'));
+  expect(r.pids).toContain(pid);
+  expect(await t.write(pid, 'after the restore\n')).toBe(true);
+  await t.closeStdin(pid);
+  const done = await t.wait(pid);
+  expect(done.code).toBe(0);
+  expect(done.stdout).toBe('after the restore\n');
+});
