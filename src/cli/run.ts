@@ -228,7 +228,7 @@ async function setUpPreopens(sb: ReturnType<typeof createNodeSandbox>, list: Pre
   for (const [i, p] of list.entries()) {
     const h = vfs.resolve(vfs.root, kernelPaths[i]);
     if (typeof h === 'number' || vfs.fileType(h) !== FileType.DIRECTORY) {
-      throw new UsageError(`${flag(p)}: wVisor's tree has no directory ${p.source} (it has /bin, /dev, /etc, /home, /tmp)`);
+      throw new UsageError(`${flag(p)}: wVisor's tree has no directory ${p.source} (it has /bin, /dev, /etc, /home, /proc, /tmp)`);
     }
     preopens.push({ path: kernelPaths[i], name: p.guest });
   }

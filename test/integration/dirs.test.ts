@@ -203,7 +203,7 @@ describe('--vfs: directories of wVisor\'s own tree', () => {
     const r = wvisor(['run', '--vfs', '/', '--dir', `${d}::/data`, guest, 'fds', 'ls', '/', 'cat', '/data/a.txt', 'put', '/tmp/t=x',
       'cat', '/tmp/t', 'cat', '/dev/null']);
     expect(r.stdout).toContain('fd 3: dir "/" (errno 0)\nfd 4: dir "/data" (errno 0)\n');
-    expect(r.stdout).toContain('ls /: bin data dev etc home tmp\n');
+    expect(r.stdout).toContain('ls /: bin data dev etc home proc tmp\n');
     expect(r.stdout).toContain('cat /data/a.txt: A\nput /tmp/t: ok\ncat /tmp/t: x\ncat /dev/null: \n');
   });
 

@@ -8,6 +8,7 @@ import { Task, TaskState } from '../task.js';
 import { Tty, TtyFile } from '../tty.js';
 import { VfsFile } from '../vfs-file.js';
 import { Vfs } from '../vfs/index.js';
+import { attachProcFs } from '../vfs/proc-fs.js';
 import { FilterStack } from '../seccomp/filter-stack.js';
 import { resumeFromImages, SnapshotError } from './capture.js';
 import type { KernelState } from './kernel-state.js';
@@ -36,6 +37,7 @@ async function build(k: Kernel, platform: Platform, state: KernelState,
   modules: (hash: string, k: Kernel) => Promise<WebAssembly.Module>): Promise<Kernel> {
   try {
     k.vfs = Vfs.load(state.vfs, { clock: () => platform.realtimeNs(), random: (b) => platform.randomFill(b) });
+    attachProcFs(k.vfs, k);
   } catch (e) {
     throw new SnapshotError(`the snapshot's filesystem cannot be loaded: ${(e as Error).message}`);
   }

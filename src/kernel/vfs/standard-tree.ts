@@ -6,12 +6,13 @@ import { Vfs, type VfsEnv } from './vfs.js';
 
 /**
  * A VFS with the directories every guest expects: /bin, /dev (null, zero,
- * urandom, tty as character devices), /etc, /home, /tmp, on an in-memory root.
+ * urandom, tty as character devices), /etc, /home, /tmp, on an in-memory root, and /proc, an empty directory
+ * where boot.ts mounts the kernel's ProcFs.
  */
 export function createStandardTree(env: VfsEnv, limits: Partial<MemFsLimits> = {}): Vfs {
   const fs = new MemFs(env, limits);
   const vfs = new Vfs(env, fs);
-  for (const dir of ['bin', 'dev', 'etc', 'home', 'tmp']) {
+  for (const dir of ['bin', 'dev', 'etc', 'home', 'proc', 'tmp']) {
     const e = vfs.mkdir(vfs.root, dir);
     if (e !== 0) throw new VfsSetupError(`cannot create /${dir}: ${errnoNames[e]}; raise the VFS limits`);
   }

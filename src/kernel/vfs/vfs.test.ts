@@ -342,7 +342,7 @@ describe('devices', () => {
   const vfs = createStandardTree(env());
   const dev = (p: string) => ok(vfs.open(vfs.root, p, { write: true }));
   it('has the standard tree', () => {
-    expect(ok(vfs.readdir(vfs.root)).map((e) => e.name)).toEqual(['.', '..', 'bin', 'dev', 'etc', 'home', 'tmp']);
+    expect(ok(vfs.readdir(vfs.root)).map((e) => e.name)).toEqual(['.', '..', 'bin', 'dev', 'etc', 'home', 'proc', 'tmp']);
     const want: [string, number][] = [['null', DEV_NULL], ['zero', DEV_ZERO], ['urandom', DEV_URANDOM], ['tty', DEV_TTY]];
     for (const [name, rdev] of want) {
       expect(ok(vfs.statAt(vfs.root, `/dev/${name}`))).toMatchObject({ filetype: FileType.CHARACTER_DEVICE, rdev, size: 0n });
