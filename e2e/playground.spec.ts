@@ -205,3 +205,33 @@ test('the test API rejects bad arguments with messages that say what is wrong', 
     expect(await t.errorOf(method as 'run', args), `${method}(${JSON.stringify(args)})`).toMatch(want);
   }
 });
+
+test('help lists the programs with their descriptions, without the test programs; ps shows the kernel\'s states', async ({ page }) => {
+  const help = (await t.run(['sh', '-c', 'help'])).stdout;
+  const programs = help.slice(help.lastIndexOf('\nPrograms'));
+  expect(programs).toMatch(/\n {2}cat +concatenates files/);
+  expect(programs).toMatch(/\n {2}ps +lists every process from \/proc/);
+  for (const hidden of ['t_fd', 'spawntest', 'hostile', 'segv']) expect(programs).not.toContain(`\n  ${hidden} `);
+  // ... but they still run by name.
+  expect((await t.run(['t_args', 'x'])).code).toBe(0);
+
+  // Tab completion does not offer them either: "spa" stays as typed (it would become "spawntest ").
+  await page.locator('#terminal .xterm').click();
+  await page.keyboard.type('echo; spa');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('X');
+  await expect.poll(async () => (await t.screen()).split('\n').some((l) => l.endsWith('$ echo; spaX'))).toBe(true);
+  await page.keyboard.press('Control+U');
+
+  // ps reads /proc: a blocked sleep is S, as the process panel's "blocked".
+  await t.typeLine('sleep 100 &');
+  const sleep = async () => (await t.ps()).find((p) => p.command === 'sleep 100');
+  await expect.poll(async () => (await sleep())?.state).toBe('blocked');
+  const pid = (await sleep())!.pid;
+  await t.typeLine('ps; echo listed');
+  await t.untilScreenLine('listed');
+  const row = (await t.screen()).split('\n').find((l) => new RegExp(`^\\s*${pid}\\s`).test(l));
+  expect(row).toMatch(/ S +\d\d:\d\d:\d\d sleep 100$/);
+  await t.typeLine('kill %1');
+  await expect.poll(sleep).toBe(undefined);
+});

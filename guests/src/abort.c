@@ -1,4 +1,4 @@
-/* abort - @desc calls abort(): a WebAssembly unreachable trap under wasi-libc (SIGABRT natively) */
+/* abort - @test @desc calls abort(): a WebAssembly unreachable trap under wasi-libc (SIGABRT natively) */
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-/* counter - @desc prints 1..N (default 10), sleeping MS milliseconds (default 100) between lines */
+/* counter - @test @desc prints 1..N (default 10), sleeping MS milliseconds (default 100) between lines */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

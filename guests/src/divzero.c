@@ -1,4 +1,4 @@
-/* divzero - @desc divides an integer by zero: a WebAssembly trap (SIGFPE natively) */
+/* divzero - @test @desc divides an integer by zero: a WebAssembly trap (SIGFPE natively) */
 #include <stdio.h>
 
 int main(int argc, char **argv) {

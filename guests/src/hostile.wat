@@ -1,4 +1,4 @@
-;; hostile - @desc calls every WASI and wVisor import with pseudo-random pointers, lengths, fds and values, then prints "hostile done"
+;; hostile - @test @desc calls every WASI and wVisor import with pseudo-random pointers, lengths, fds and values, then prints "hostile done"
 ;;
 ;; Usage: hostile [N [SEED]]   N calls (default: the exported global "iterations"), the
 ;; xorshift64 generator seeded from SEED (default 0), so a run is reproducible.

@@ -1,4 +1,4 @@
-/* readline - @desc reads lines from stdin and prints each as "line N: TEXT" */
+/* readline - @test @desc reads lines from stdin and prints each as "line N: TEXT" */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

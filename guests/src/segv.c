@@ -1,4 +1,4 @@
-/* segv - @desc reads far outside memory: a WebAssembly out-of-bounds trap (SIGSEGV natively) */
+/* segv - @test @desc reads far outside memory: a WebAssembly out-of-bounds trap (SIGSEGV natively) */
 #include <stdint.h>
 #include <stdio.h>
 

@@ -1,4 +1,4 @@
-/* spawntest - @desc test (wVisor ABI): spawn, pipelines between children, waitpid (statuses, WNOHANG, ECHILD), kill, process groups */
+/* spawntest - @test @desc test (wVisor ABI): spawn, pipelines between children, waitpid (statuses, WNOHANG, ECHILD), kill, process groups */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* spin - @desc a CPU-bound loop with no system calls: spin N iterations (no N: forever), then prints a checksum */
+/* spin - @test @desc a CPU-bound loop with no system calls: spin N iterations (no N: forever), then prints a checksum */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

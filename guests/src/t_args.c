@@ -1,4 +1,4 @@
-/* t_args - @desc test: prints argv and the environment (sorted), as the program receives them */
+/* t_args - @test @desc test: prints argv and the environment (sorted), as the program receives them */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

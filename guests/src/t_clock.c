@@ -1,4 +1,4 @@
-/* t_clock - @desc test: clock_getres/clock_gettime on each clock; prints properties (monotonicity, resolution), never values */
+/* t_clock - @test @desc test: clock_getres/clock_gettime on each clock; prints properties (monotonicity, resolution), never values */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

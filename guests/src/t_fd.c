@@ -1,4 +1,4 @@
-/* t_fd - @desc test (wVisor ABI): fcntl flags and O_NONBLOCK, dup, dup2, fd_renumber-style moves, isatty */
+/* t_fd - @test @desc test (wVisor ABI): fcntl flags and O_NONBLOCK, dup, dup2, fd_renumber-style moves, isatty */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

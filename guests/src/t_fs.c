@@ -1,4 +1,4 @@
-/* t_fs - @desc test: files and directories (open/read/write/pread/pwrite/lseek/ftruncate/stat/link/symlink/rename/readdir/utimensat...), errno as names */
+/* t_fs - @test @desc test: files and directories (open/read/write/pread/pwrite/lseek/ftruncate/stat/link/symlink/rename/readdir/utimensat...), errno as names */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

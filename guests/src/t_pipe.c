@@ -1,4 +1,4 @@
-/* t_pipe - @desc test (wVisor ABI): pipe EOF when writers close, EPIPE/SIGPIPE when readers close, non-blocking ends */
+/* t_pipe - @test @desc test (wVisor ABI): pipe EOF when writers close, EPIPE/SIGPIPE when readers close, non-blocking ends */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* t_poll - @desc test (wVisor ABI): poll() on a pipe (readable, writable, hang-up), timeouts, bad fds */
+/* t_poll - @test @desc test (wVisor ABI): poll() on a pipe (readable, writable, hang-up), timeouts, bad fds */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* t_proc - @desc test (wVisor ABI): a child's ending as its parent sees it (exit codes, signals, traps, abort) */
+/* t_proc - @test @desc test (wVisor ABI): a child's ending as its parent sees it (exit codes, signals, traps, abort) */
 /* @wasm-flags -D_WASI_EMULATED_SIGNAL -lwasi-emulated-signal */
 #include <errno.h>
 #include <signal.h>

@@ -1,4 +1,4 @@
-/* t_random - @desc test: getentropy lengths (0..256 ok, 257 fails with EIO) and that bytes look random */
+/* t_random - @test @desc test: getentropy lengths (0..256 ok, 257 fails with EIO) and that bytes look random */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

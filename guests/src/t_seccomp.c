@@ -1,4 +1,4 @@
-/* t_seccomp - @desc test (wVisor ABI): seccomp filters: no_new_privs, ERRNO by argument, stacking precedence, inheritance by children, KILL with SIGSYS */
+/* t_seccomp - @test @desc test (wVisor ABI): seccomp filters: no_new_privs, ERRNO by argument, stacking precedence, inheritance by children, KILL with SIGSYS */
 /*
  * The same source runs natively under Linux's seccomp (x86_64 numbers) and
  * under wVisor (its call table), so Linux is the reference for the semantics:

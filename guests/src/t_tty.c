@@ -1,4 +1,4 @@
-/* t_tty - @desc test (wVisor ABI): the terminal: termios, window size, foreground group, job control (fg/bg), raw reads */
+/* t_tty - @test @desc test (wVisor ABI): the terminal: termios, window size, foreground group, job control (fg/bg), raw reads */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

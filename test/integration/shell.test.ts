@@ -298,7 +298,8 @@ describe('sh interactive, in a pty', () => {
       { send: 'sleep 100\r', expect: 'sleep 100\r\n' },
       { fg: 'job' },
       { send: '\x1a', expect: thenPrompt('\\[1\\]\\+  Stopped                 sleep 100') },
-      { send: 'ps\r', expect: thenPrompt('\\s(?P<pid>\\d+)\\s+\\d+\\s+%1\\s+T\\s+sleep 100') },
+      // ps (/bin/ps, reading /proc) lists every process: the job's rows are those whose parent is this shell.
+      { send: 'echo sh=$$; ps\r', expect: thenPrompt('sh=(?P<sh>\\d+)\r\n.*\\s(?P<pid>\\d+)\\s+(?P=sh)\\s+\\d+\\s+\\d+ T\\s+\\S+ sleep 100.*') },
       { send: 'exit\r', expect: thenPrompt('There are stopped jobs.') },
       { state: 'pid', want: ['T'] },
       { send: 'exit\r', exit: true },
@@ -327,7 +328,7 @@ describe('sh interactive, in a pty', () => {
       { send: 'sleep 100 | sleep 100\r' },
       { fg: 'job' },
       { send: '\x1a', expect: thenPrompt('Stopped                 sleep 100 \\| sleep 100') },
-      { send: 'ps\r', expect: thenPrompt('R    sh\r\n\\s+(?P<a>\\d+)\\s+\\d+\\s+%1\\s+T\\s+sleep 100 \\| sleep 100\r\n\\s+(?P<b>\\d+)\\s+\\d+\\s+%1\\s+T\\s+sleep 100 \\| sleep 100') },
+      { send: 'echo sh=$$; ps\r', expect: thenPrompt('sh=(?P<sh>\\d+)\r\n.*\\s(?P<a>\\d+)\\s+(?P=sh)\\s+\\d+\\s+\\d+ T\\s+\\S+ sleep 100\r\n.*\\s(?P<b>\\d+)\\s+(?P=sh)\\s+\\d+\\s+\\d+ T\\s+\\S+ sleep 100.*') },
       { state: 'a', want: ['T'] },
       { state: 'b', want: ['T'] },
       { send: '%1\r', expect: 'sleep 100 \\| sleep 100\r\n' },

@@ -168,6 +168,13 @@ static void complete(editor *e) {
     for (int i = 0; i < NBUILTINS; i++)
       if (strncmp(builtins[i].name, word, strlen(word)) == 0) fields_push(&f, xstrdup(builtins[i].name));
     add_dir_matches(&f, "/bin/", word, 0);
+    int kept = 0; /* wVisor's test programs (@test) are not offered */
+    for (int i = 0; i < f.n; i++) {
+      if (program_hidden(f.v[i])) free(f.v[i]);
+      else f.v[kept++] = f.v[i];
+    }
+    if (f.v) f.v[kept] = NULL;
+    f.n = kept;
   } else {
     char *slash = strrchr(word, '/');
     char *dir = slash ? arena_strndup(word, (size_t)(slash - word) + 1) : "";
