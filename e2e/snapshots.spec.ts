@@ -99,3 +99,72 @@ test('a process started with spawn() is attached again after a restore: write re
   expect(done.code).toBe(0);
   expect(done.stdout).toBe('after the restore\n');
 });
+
+test('the snapshots panel: save, reload, restore after a confirm, remove; the exported file continues under wvisor restore', async ({ page }, info) => {
+  await t.typeLine('cat');
+  await expect.poll(async () => (await t.ps()).find((p) => p.command === 'cat')?.state).toBe('blocked');
+  const before = await t.ps();
+  await page.fill('#snap-name', 'ui');
+  await page.click('#snap-save button[type=submit]');
+  const row = page.locator('#snap-list tr[data-name="ui"]');
+  await expect(row).toBeVisible();
+  await expect(row.locator('td').nth(3)).toHaveText(String(before.length));
+  await expect(page.locator('#snap-usage')).toContainText('snapshots take');
+
+  // Export: a download, which the CLI continues on its terminal (the restored cat copies a line, then sh exits).
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'export ui' }).click()]);
+  const file = info.outputPath('ui.wvsnap');
+  await download.saveAs(file);
+  const { spawnSync } = await import('node:child_process');
+  const cli = spawnSync('node', ['dist/cli/main.js', 'restore', file], { input: 'from the cli\n\x04exit\n', encoding: 'utf8', timeout: 30_000 });
+  expect(cli.stderr).toBe('');
+  expect(cli.status).toBe(0);
+  // The terminal echoes the typed line and cat copies it.
+  expect(cli.stdout.split(/\r?\n/).filter((l) => l === 'from the cli').length).toBe(2);
+
+  await page.reload();
+  await t.open();
+  await expect(row).toBeVisible();
+  const freshShell = (await t.ps()).find((p) => p.command === 'sh')!.pid;
+  // Dismissed: nothing changes.
+  page.once('dialog', (d) => void d.dismiss());
+  await row.getByRole('button', { name: 'restore ui' }).click();
+  await expect.poll(async () => (await t.ps()).map((p) => p.pid)).toEqual([freshShell]);
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: 'restore ui' }).click();
+  await expect.poll(async () => (await t.ps()).map((p) => [p.pid, p.command]).sort()).toEqual(before.map((p) => [p.pid, p.command]).sort());
+  await page.locator('#terminal .xterm').click();
+  await page.keyboard.type('after the panel restore');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await t.screen()).split('\n').filter((l) => l === 'after the panel restore').length).toBe(2);
+
+  await row.getByRole('button', { name: 'rm ui' }).click();
+  await expect(row).toHaveCount(0);
+});
+
+test('a snapshot the CLI wrote imports into the page and continues there', async ({ page }, info) => {
+  const { spawn } = await import('node:child_process');
+  const file = info.outputPath('cli.wvsnap');
+  // wvisor run saves every task before cat's 4th call (its first read of stdin) and exits; stdin stays open
+  // (a closed one would be saved closed) and nothing is written to it.
+  const child = spawn('node', ['dist/cli/main.js', 'run', '--snapshot', file, '--snapshot-at-syscall', '4', 'public/bin/cat.wasm']);
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+  const status = await new Promise<number | null>((r) => child.on('exit', r));
+  child.stdin.destroy();
+  expect(status, stderr).toBe(0);
+  expect(stderr).toMatch(/^wvisor: saved \d+ bytes to /);
+  const b64 = (await import('node:fs')).readFileSync(file).toString('base64');
+  const r = await page.evaluate((s) => (globalThis as unknown as G & { wvisor: { snapshots: { import(b: string, n?: string): Promise<{ name: string; tasks: number }> } } })
+    .wvisor.snapshots.import(s, 'from-cli'), b64);
+  expect(r.name).toBe('from-cli');
+  expect(r.tasks).toBeGreaterThan(0);
+  const restored = await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.restore('from-cli'));
+  expect(restored.pids.length).toBe(1);
+  const pid = restored.pids[0]!;
+  expect(await t.write(pid, 'second\n')).toBe(true);
+  await t.closeStdin(pid);
+  const done = await t.wait(pid);
+  expect(done.code).toBe(0);
+  expect(done.stdout).toBe('second\n');
+});

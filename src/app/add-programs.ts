@@ -16,9 +16,15 @@ export function acceptPrograms(opts: {
   say(text: string, error?: boolean): void;
   setStatus(text: string, error?: boolean): void;
   installed(name: string): void;
+  /** A dropped file that is a snapshot (it starts with "WVISNAP\n"), not a program: imported instead. */
+  snapshot?(file: File): void;
 }): void {
   const add = async (files: Iterable<File>): Promise<void> => {
     for (const f of files) {
+      if (opts.snapshot && new TextDecoder().decode(new Uint8Array(await f.slice(0, 8).arrayBuffer())) === 'WVISNAP\n') {
+        opts.snapshot(f);
+        continue;
+      }
       const name = f.name.replace(/\.wasm$/i, '').replace(/[^A-Za-z0-9._+-]/g, '_').slice(0, 64) || 'program';
       opts.setStatus(`adding ${f.name}: checking and instrumenting (the first time loads binaryen)…`);
       try {

@@ -6,6 +6,7 @@ import { LessonView } from './lessons/lesson-view.js';
 import { LESSONS, lessonByName } from './lessons/lessons.js';
 import { ProcessPanel } from './process-panel.js';
 import { Session } from './session.js';
+import { SnapshotPanel } from './snapshot-panel.js';
 import './style.css';
 import { createTerminal } from './terminal.js';
 import { createTestApi } from './test-api.js';
@@ -46,6 +47,11 @@ const params = new URLSearchParams(location.search);
 let session: Session | null = null;
 let lesson: LessonView | null = null;
 let firstReady: Promise<void>;
+const snapshotPanel = new SnapshotPanel($('panel'), {
+  session: () => session,
+  setStatus,
+  confirm: (text) => window.confirm(text),
+});
 
 /** Shows one of the three views. */
 function showView(view: 'playground' | 'lesson' | 'index'): void {
@@ -76,6 +82,7 @@ function newSession(): Session {
     timings.readyMs = performance.now();
     progress.hidden = true;
     new ProcessPanel($<HTMLTableElement>('ps').tBodies[0]!, s.kernel).refresh();
+    void snapshotPanel.refresh();
   }, () => {});
   return s;
 }
@@ -123,6 +130,7 @@ if (problem) {
   acceptPrograms({
     kernel: () => session?.kernel ?? null, picker: $<HTMLInputElement>('pick'), dropZone: $('terminal'), setStatus,
     installed: (name) => { if (!programs.includes(name)) programs = [...programs, name].sort(); },
+    snapshot: (file) => { void snapshotPanel.importFiles([file]); },
     // Shown above the shell's line; the shell redraws its prompt on the next key.
     say: (text, error) => term.write(`\r\n${error ? '\x1b[31m' : '\x1b[2m'}${text}\x1b[0m\r\n`),
   });
@@ -147,7 +155,10 @@ window.wvisor = createTestApi({
   kernel, ready: firstReady, screen: () => terminal.screen(), programs: () => programs, timings,
   installed: (name) => { if (!programs.includes(name)) programs = [...programs, name].sort(); },
   snapshots: {
-    save: async (name) => { await kernel(); return session!.saveSnapshot(name); },
+    save: async (name) => {
+      await kernel();
+      try { return await session!.saveSnapshot(name); } finally { void snapshotPanel.refresh(); }
+    },
     restore: async (name) => { await kernel(); return session!.restoreSnapshot(name); },
   },
   lessons: {
