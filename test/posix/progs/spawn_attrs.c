@@ -90,8 +90,10 @@ int main(int argc, char **argv) {
 
   say("SETSID:\n");
   a = spawn(self, POSIX_SPAWN_SETSID, 0, "-", &e);
-  say("  spawn %s; parent sees a new session: %s\n", en(e), getsid(a) == a ? "yes" : "no");
+  /* Asked while the child lives (or is a zombie), said after it ended, so its own line comes first on both systems. */
+  int new_session = getsid(a) == a;
   waitpid(a, &st, 0);
+  say("  spawn %s; parent sees a new session: %s\n", en(e), new_session ? "yes" : "no");
 
   a = spawn(self, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETPGROUP, 0, "-", &e);
   say("SETSID and SETPGROUP: %s\n", en(e));
