@@ -168,3 +168,25 @@ test('a snapshot the CLI wrote imports into the page and continues there', async
   expect(done.code).toBe(0);
   expect(done.stdout).toBe('second\n');
 });
+
+test('wvisor.snapshots rejects bad names, a missing snapshot and a file that is not one, saying what is wrong', async ({ page }) => {
+  const errorOf = (call: string, arg: unknown) => page.evaluate(async ([c, a]) => {
+    try {
+      const api = (globalThis as unknown as { wvisor: { snapshots: Record<string, (x: unknown) => Promise<unknown>> } }).wvisor.snapshots;
+      await api[c as string]!(a);
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    return 'no error';
+  }, [call, arg] as const);
+  expect(await errorOf('save', 'a/b')).toMatch(/^WvisorArgumentError: snapshots\.save\(name\): name must be 1 to 128 characters without "\/"/);
+  expect(await errorOf('restore', 42)).toMatch(/^WvisorArgumentError: snapshots\.restore\(name\): .*got number 42$/);
+  expect(await errorOf('import', 123)).toMatch(/^WvisorArgumentError: snapshots\.import\(file\): file must be a Uint8Array or a base64 string/);
+  expect(await errorOf('restore', 'nosuch')).toBe('SnapshotError: there is no snapshot named "nosuch"');
+  expect(await errorOf('export', 'nosuch')).toBe('SnapshotError: there is no snapshot named "nosuch"');
+  expect(await errorOf('import', btoa('not a snapshot at all'))).toMatch(/^SnapshotError: /);
+  // Nothing was stored, and the session was not touched.
+  expect(await page.evaluate(() => (globalThis as unknown as G).wvisor.snapshots.list())).toEqual([]);
+  await t.typeLine('echo still here');
+  await t.untilScreenLine('still here');
+});
