@@ -68,6 +68,7 @@
  *   // pids, groups, foreground job and blocked reads continue, the screen is the saved one.
  *   // shellPid: the terminal's restored shell; pids: processes started by spawn() before the
  *   // save, attached again (write/wait/closeStdin work on them; output before the save is not kept).
+ *   // A wait() pending on a process of the replaced session rejects, saying so.
  * wvisor.snapshots.remove(name: string): Promise<{ name, freed }>
  * wvisor.snapshots.export(name: string): Promise<Uint8Array>
  *   // The snapshot file (format 3): `wvisor restore FILE` continues it, import() stores it.
