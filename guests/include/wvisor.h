@@ -192,6 +192,26 @@ typedef struct wv_sock_filter {
 #define WV_SECCOMP_RET_ERRNO 0x00050000U
 #define WV_SECCOMP_RET_TRACE 0x7ff00000U
 #define WV_SECCOMP_RET_LOG 0x7ffc0000U
+/* Signals (src/kernel/task-signals.ts; numbers are Linux's). A handler is a
+ * function table index (a C function pointer); the rewrite's trampoline export
+ * calls it. struct wv_sigaction, 24 bytes:
+ *   0 u32 kind     0 SIG_DFL, 1 SIG_IGN, 2 handler
+ *   4 u32 handler  the handler's table index (kind 2)
+ *   8 u32 flags    Linux's SA_* values (SA_SIGINFO 4, SA_RESTART 0x10000000, ...)
+ *  12 u32 pad
+ *  16 u64 mask     sa_mask: bit n-1 is signal n
+ * A set is one u64 (bit n-1: signal n). A handler's siginfo_t (128 bytes):
+ * 0 si_signo, 4 si_errno, 8 si_code, 12 si_pid, 16 si_uid, 20 si_status,
+ * 24 si_value (i32), rest zero. Any pointer argument may be 0. */
+#ifdef __wasi__
+typedef struct { uint32_t kind, handler, flags, pad; uint64_t mask; } wv_sigaction_t;
+int32_t __wv_sigaction(int32_t sig, const wv_sigaction_t *act, wv_sigaction_t *oldact) WV_IMPORT(sigaction);
+int32_t __wv_sigprocmask(int32_t how, const uint64_t *set, uint64_t *oldset) WV_IMPORT(sigprocmask);
+int32_t __wv_sigpending(uint64_t *set_out) WV_IMPORT(sigpending);
+int32_t __wv_sigsuspend(const uint64_t *mask) WV_IMPORT(sigsuspend);
+int32_t __wv_alarm(uint32_t seconds, uint32_t *remaining_out) WV_IMPORT(alarm);
+#endif
+
 #define WV_SECCOMP_RET_ALLOW 0x7fff0000U
 
 #ifdef __wasi__

@@ -83,6 +83,11 @@
   (import "wasi_snapshot_preview1" "sock_recv" (func $wa_sock_recv (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "sock_send" (func $wa_sock_send (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "sock_shutdown" (func $wa_sock_shutdown (param i32) (param i32) (result i32)))
+  (import "wvisor_v1" "sigaction" (func $wv_sigaction (param i32) (param i32) (param i32) (result i32)))
+  (import "wvisor_v1" "sigprocmask" (func $wv_sigprocmask (param i32) (param i32) (param i32) (result i32)))
+  (import "wvisor_v1" "sigpending" (func $wv_sigpending (param i32) (result i32)))
+  (import "wvisor_v1" "sigsuspend" (func $wv_sigsuspend (param i32) (result i32)))
+  (import "wvisor_v1" "alarm" (func $wv_alarm (param i32) (param i32) (result i32)))
   (import "wvisor_v1" "spawn" (func $wv_spawn (param i32) (param i32) (result i32)))
   (import "wvisor_v1" "wait" (func $wv_wait (param i32) (param i32) (param i32) (param i32) (result i32)))
   (import "wvisor_v1" "kill" (func $wv_kill (param i32) (param i32) (result i32)))
@@ -324,7 +329,19 @@
   (func $c_sock_shutdown (drop (call $wa_sock_shutdown (call $fd) (call $any32))))
   (func $c_spawn (drop (call $wv_spawn (call $ptr) (call $ptr))))
   (func $c_wait (drop (call $wv_wait (call $any32) (call $any32) (call $ptr) (call $ptr))))
-  (func $c_kill (drop (call $wv_kill (call $pid) (call $any32))))
+  (func $c_kill (drop (call $wv_kill (call $pid) (call $any32))) (call $c_signal))
+  ;; kill's round also makes one of the signal calls: sigaction only queries (a random handler
+  ;; index would run random code), alarm is disarmed at once, sigsuspend is never called (it
+  ;; would wait for ever); masks and pointers are random.
+  (func $c_signal
+    (block $done (block $4 (block $3 (block $2 (block $1 (block $0
+      (br_table $0 $1 $2 $3 $4 (i32.rem_u (call $r32) (i32.const 5))))
+      (drop (call $wv_sigaction (call $any32) (i32.const 0) (call $ptr))) (br $done))
+      (drop (call $wv_sigprocmask (call $any32) (call $ptr) (call $ptr))) (br $done))
+      (drop (call $wv_sigpending (call $ptr))) (br $done))
+      (drop (call $wv_alarm (call $any32) (call $ptr)))
+      (drop (call $wv_alarm (i32.const 0) (call $ptr))) (br $done))
+      (drop (call $wv_sigaction (call $any32) (i32.const 0) (i32.const 0)))))
   (func $c_getpid (drop (call $wv_getpid (call $ptr))))
   (func $c_getppid (drop (call $wv_getppid (call $ptr))))
   (func $c_dup (drop (call $wv_dup (call $fd) (call $ptr))))

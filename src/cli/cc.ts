@@ -199,8 +199,8 @@ export function parseCc(argv: string[]): CcArgs {
     if (a === '-h' || a === '--help') throw new UsageError(ccUsage);
     if (a === '-lwasi-emulated-signal' || (a === '-l' && argv[i + 1] === 'wasi-emulated-signal')) {
       throw new UsageError('wvisor cc does not link -lwasi-emulated-signal: its signal() keeps handlers inside the '
-        + 'program, which wVisor\'s kernel never runs; signals have their default actions until the signals issue '
-        + 'brings handlers');
+        + 'program, which wVisor\'s kernel never runs; leave it out: the overlay\'s <signal.h> has signal() and sigaction '
+        + 'with the kernel\'s handlers');
     }
     const target = a === '-target' || a === '--target' ? argv[i + 1] : a.match(/^--?target=(.*)$/)?.[1];
     if (target !== undefined) {

@@ -8,6 +8,13 @@
  *   export  wvisor_g<N>       : mut <type>    every mutable global N (original index;
  *                                             also wvisor_unwind_buf's index)
  *   export  wvisor_unwind_buf : mut i32       address of the Asyncify buffer, 0 = none yet
+ *   export  wvisor_sig_trampoline : [i32 index, i32 sig, i32 info, i32 three] -> []
+ *                                             calls function table entry `index` as a signal
+ *                                             handler: handler(sig) when three is 0, else
+ *                                             handler(sig, info, 0) (SA_SIGINFO); present when
+ *                                             the module has a function table
+ *   export  wvisor_stack_pointer : mut i32    the C stack pointer (__stack_pointer), when found:
+ *                                             the worker puts a handler's siginfo_t below it
  *   export  asyncify_start_unwind(i32), asyncify_stop_unwind(),
  *           asyncify_start_rewind(i32), asyncify_stop_rewind(), asyncify_get_state() -> i32
  *   custom section wvisor.rewrite : UTF-8 JSON RewriteInfo
@@ -19,6 +26,11 @@
 export const FAST_SECTION = 'wvisor.fast';
 /** Export of the fast rewrite's one-entry funcref table: the worker puts a function calling its preempt hook in it. */
 export const FAST_PREEMPT_TABLE_EXPORT = 'wvisor_preempt_table';
+
+/** Export of the signal handler trampoline (index, sig, info, three) -> [] (signal-delivery.ts calls it). */
+export const SIG_TRAMPOLINE_EXPORT = 'wvisor_sig_trampoline';
+/** Export of the C stack pointer global (a second export of it, beside wvisor_g<N>). */
+export const SIG_STACK_POINTER_EXPORT = 'wvisor_stack_pointer';
 
 /** Custom section holding the RewriteInfo JSON. */
 export const REWRITE_SECTION = 'wvisor.rewrite';
@@ -40,9 +52,10 @@ export const SYSCALL_MODULES: readonly string[] = ['wasi_snapshot_preview1', 'wv
  * changes (a snapshot names the rewritten module's hash, so a new version makes
  * old snapshots name modules that must be kept or re-made by the old version).
  * History: 1 entry checks in every function making calls; 2 entry checks only
- * on cycles of calls made outside loops (fuel.ts).
+ * on cycles of calls made outside loops (fuel.ts); 4 the signal handler trampoline and the
+ * stack pointer export.
  */
-export const REWRITE_VERSION = 3;
+export const REWRITE_VERSION = 4;
 
 /** Options that change the rewritten bytes; recorded in the section. */
 export interface RewriteOptionsRecord {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_MAX_MEMORY_PAGES,
   AlreadyRewrittenError, CorruptRewriteInfoError, FUEL_EXPORT, InvalidModuleError, readRewriteInfo, REWRITE_SECTION,
-  REWRITE_VERSION, rewriteModule, UNWIND_BUF_EXPORT, UnsupportedModuleError, type RewriteResult,
+  REWRITE_VERSION, rewriteModule, SIG_STACK_POINTER_EXPORT, SIG_TRAMPOLINE_EXPORT, UNWIND_BUF_EXPORT, UnsupportedModuleError, type RewriteResult,
 } from './index.js';
 import { buildFixture } from '../../test/fixtures/instrument/build.js';
 import { runNodeWasi, text } from '../../test/fixtures/instrument/node-wasi.js';
@@ -60,6 +60,7 @@ describe('exports, imports and the rewrite record', () => {
     const globalsExports = plain.globals.map((g) => `.${g.exportName}:global`);
     expect(added.sort()).toEqual([
       `.${FUEL_EXPORT}:global`, `.${UNWIND_BUF_EXPORT}:global`, ...globalsExports,
+      `.${SIG_TRAMPOLINE_EXPORT}:function`, `.${SIG_STACK_POINTER_EXPORT}:global`,
       '.asyncify_get_state:function', '.asyncify_start_rewind:function', '.asyncify_start_unwind:function',
       '.asyncify_stop_rewind:function', '.asyncify_stop_unwind:function',
     ].sort());

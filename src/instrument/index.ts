@@ -24,7 +24,7 @@
 import type binaryenNs from 'binaryen';
 import {
   FUEL_EXPORT, GLOBAL_EXPORT_PREFIX, PREEMPT_IMPORT, REWRITE_SECTION, REWRITE_VERSION, RUNTIME_MODULE,
-  SYSCALL_MODULES, UNWIND_BUF_EXPORT, type RewriteInfo,
+  SIG_STACK_POINTER_EXPORT, SIG_TRAMPOLINE_EXPORT, SYSCALL_MODULES, UNWIND_BUF_EXPORT, type RewriteInfo,
 } from './contract.js';
 import { AlreadyRewrittenError, InvalidModuleError, UnsupportedModuleError } from './errors.js';
 import { insertFuelChecks, type Binaryen, type FuelStats } from './fuel.js';
@@ -241,6 +241,7 @@ function build(b: Binaryen, bytes: Uint8Array, originalSha256: string,
       unwindImports = [];
     }
     const tAsyncify = now();
+    addSignalTrampoline(b, mod);
 
     hooks.onPhase?.('write');
     const info: RewriteInfo = { version: REWRITE_VERSION, originalSha256, options: { ...opt } };
@@ -264,6 +265,7 @@ function checkNotInstrumented(b: Binaryen, mod: binaryenNs.Module): void {
   for (let i = 0, n = mod.getNumExports(); i < n; i++) {
     const name = b.getExportInfo(mod.getExportByIndex(i)).name;
     if (name === FUEL_EXPORT || name === UNWIND_BUF_EXPORT || name.startsWith(GLOBAL_EXPORT_PREFIX)
+      || name === SIG_TRAMPOLINE_EXPORT || name === SIG_STACK_POINTER_EXPORT
       || name.startsWith('asyncify_')) {
       throw new UnsupportedModuleError(`it already exports "${name}", a name wVisor's rewrite adds`);
     }
@@ -297,6 +299,44 @@ function exportMutableGlobals(b: Binaryen, mod: binaryenNs.Module): { globals: E
     out.push({ index: i, exportName, name: g.name, type });
   }
   return { globals: out, unsaveable };
+}
+
+/**
+ * Signal handlers are function table indices (what a C function pointer is on
+ * wasm32), and clang does not export the table: this adds an export that calls
+ * entry `index` with the handler's one-argument (sig) or three-argument
+ * (sig, siginfo_t *, ucontext) signature, and exports the C stack pointer so
+ * the worker can put the siginfo_t on the guest's stack. Added after Asyncify:
+ * a handler's calls are never unwind points (the worker unwinds only outside handlers).
+ */
+function addSignalTrampoline(b: Binaryen, mod: binaryenNs.Module): void {
+  // The indirect function table: wasm-ld's table 0, of funcref (a module may have externref tables too).
+  const getType = (b as unknown as { _BinaryenTableGetType?: (t: number) => number })._BinaryenTableGetType;
+  let table: string | null = null;
+  for (let i = 0, n = mod.getNumTables(); i < n && table === null; i++) {
+    const ref = mod.getTableByIndex(i);
+    if (getType && getType(ref as unknown as number) === b.funcref) table = b.getTableInfo(ref).name;
+  }
+  if (table !== null) {
+    const l = (i: number) => mod.local.get(i, b.i32);
+    const body = mod.if(l(3),
+      mod.call_indirect(table, l(0), [l(1), l(2), mod.i32.const(0)], b.createType([b.i32, b.i32, b.i32]), b.none),
+      mod.call_indirect(table, l(0), [l(1)], b.createType([b.i32]), b.none));
+    const name = freshFunctionName(mod, 'wvisor_sig_trampoline');
+    mod.addFunction(name, b.createType([b.i32, b.i32, b.i32, b.i32]), b.none, [], body);
+    mod.addFunctionExport(name, SIG_TRAMPOLINE_EXPORT);
+  }
+  // wasm-ld names it __stack_pointer, and makes it global 0 (a mutable i32 the module defines).
+  let sp: string | null = null;
+  for (let i = 0, n = mod.getNumGlobals(); i < n; i++) {
+    const g = b.getGlobalInfo(mod.getGlobalByIndex(i));
+    if (g.name === '__stack_pointer' && g.mutable && g.type === b.i32 && !g.module) { sp = g.name; break; }
+  }
+  if (sp === null && mod.getNumGlobals() > 0) {
+    const g = b.getGlobalInfo(mod.getGlobalByIndex(0));
+    if (g.mutable && g.type === b.i32 && !g.module) sp = g.name;
+  }
+  if (sp !== null) mod.addGlobalExport(sp, SIG_STACK_POINTER_EXPORT);
 }
 
 /** The first defined function with a parameter or local of a reference type, or null. */

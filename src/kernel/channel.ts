@@ -64,6 +64,8 @@ export const enum Pending {
 
 /** Answer to SeccompNotify meaning "run the call" (SECCOMP_USER_NOTIF_FLAG_CONTINUE). Never an errno. */
 export const NOTIF_CONTINUE = 0xfffe;
+/** Answer to a call a signal interrupted that restarts under SA_RESTART: the worker runs the handlers, then re-issues it or gives EINTR. Never an errno. */
+export const SIGNAL_INTERRUPTED = 0xfffd;
 
 export const ARG_SLOTS = 12;
 export const RES_SLOTS = 12;

@@ -283,6 +283,7 @@ export class Kernel {
     t.seccomp = spec.seccomp ?? parent.seccomp?.clone() ?? null;
     t.noNewPrivs = parent.noNewPrivs || spec.seccomp !== undefined;
     t.parent = parent;
+    t.sig = parent.sig.forChild();
     parent.children.add(t);
     if (!group) {
       const session = spec.newSession ? new Session(pid) : parent.pgrp.session;

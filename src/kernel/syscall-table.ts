@@ -190,14 +190,14 @@ const wvisor = {
   tcsetattr: { nr: 79, served: 'kernel', params: ['fd:fd', 'action:u32', 'termios:in[48]'], linux: ioctl },
   tiocgwinsz: { nr: 80, served: 'kernel', params: ['fd:fd', 'winsize_out:out[8]'], linux: ioctl },
   isatty: { nr: 81, served: 'kernel', params: ['fd:fd'], linux: ioctl },
-  sigaction: { nr: 82, served: 'kernel', params: ['sig:u32', 'act:ptr', 'oldact_out:ptr'], linux: { rt_sigaction: fd0 },
-    reserved: 'signal handlers' },
-  sigprocmask: { nr: 83, served: 'kernel', params: ['how:u32', 'set:ptr', 'oldset_out:ptr'], linux: { rt_sigprocmask: fd0 },
-    reserved: 'signal masks' },
-  sigpending: { nr: 84, served: 'kernel', params: ['set_out:ptr'], linux: { rt_sigpending: {} }, reserved: 'signal masks' },
-  sigsuspend: { nr: 85, served: 'kernel', params: ['mask:ptr'], linux: { rt_sigsuspend: {} }, reserved: 'signal handlers' },
-  alarm: { nr: 86, served: 'kernel', params: ['seconds:u32', 'remaining_out:out[4]'], linux: { alarm: fd0 },
-    reserved: 'timers' },
+  // The signal calls' structures (guests/include/wvisor.h): struct wv_sigaction is 24 bytes (kind, handler index,
+  // flags, pad, then the 64-bit mask); a set is one u64. act, set and the out pointers may be 0.
+  sigaction: { nr: 82, served: 'kernel', params: ['sig:u32', 'act:ptr', 'oldact_out:ptr'], linux: { rt_sigaction: fd0 } },
+  // how is Linux's: SIG_BLOCK 0, SIG_UNBLOCK 1, SIG_SETMASK 2.
+  sigprocmask: { nr: 83, served: 'kernel', params: ['how:u32', 'set:ptr', 'oldset_out:ptr'], linux: { rt_sigprocmask: fd0 } },
+  sigpending: { nr: 84, served: 'kernel', params: ['set_out:out[8]'], linux: { rt_sigpending: {} } },
+  sigsuspend: { nr: 85, served: 'kernel', params: ['mask:in[8]'], linux: { rt_sigsuspend: {} } },
+  alarm: { nr: 86, served: 'kernel', params: ['seconds:u32', 'remaining_out:out[4]'], linux: { alarm: fd0 } },
   ptrace: { nr: 87, served: 'kernel', params: ['request:u32', 'pid:i32', 'addr:u32', 'data:u32', 'result_out:out[4]'],
     linux: { ptrace: { 0: 0, 1: 1 } }, reserved: 'ptrace' },
   seccomp: { nr: 88, served: 'kernel', params: ['operation:u32', 'flags:u32', 'prog:in(prog_len)', 'prog_len:u32'],
@@ -246,6 +246,10 @@ const internal = {
   seccomp_log: { nr: -6, served: 'kernel', params: ['nr:i32'] },
   /** seccomp decided USER_NOTIF: the host's supervisor decides. args[0]: call number, args[1..6]: its arguments. */
   seccomp_notify: { nr: -7, served: 'kernel', params: ['nr:i32'] },
+  /** Pending.Signal is set: the next signal to deliver and its handler (sys/sys-signal.ts); the handler's mask applies from here. */
+  signal_fetch: { nr: -20, served: 'kernel', params: [] },
+  /** A handler returned: args[0] is the mask signal_fetch said to restore. */
+  signal_return: { nr: -21, served: 'kernel', params: ['mask:u64'] },
 } as const satisfies Record<string, CallDef>;
 
 /** Names of the WASI calls. */

@@ -4,6 +4,7 @@ import type { TaskWorkerHandle } from './platform.js';
 import type { ProcessGroup } from './process-group.js';
 import type { TaskImage } from './snapshot/task-image.js';
 import type { FilterStack } from './seccomp/filter-stack.js';
+import { SignalState } from './signal-state.js';
 
 /** Where a task is in its life (kernel/README.md has the diagram). */
 export const enum TaskState {
@@ -99,6 +100,8 @@ export class Task {
   seccomp: FilterStack | null = null;
   /** prctl(PR_SET_NO_NEW_PRIVS): required before installing a filter, as Linux requires without CAP_SYS_ADMIN. Inherited. @saved */
   noNewPrivs = false;
+  /** Signal dispositions, mask, pending set and alarm (signal-state.ts). Changed by the signal calls and task-signals.ts; spawn gives the child forChild(). @saved as signals */
+  sig = new SignalState();
   /** CPU time (ns) from before the current worker (earlier workers, before a restore). Changed when a worker parks. @saved as cpuNs, with the worker's share added */
   cpuBaseNs = 0;
 

@@ -1,11 +1,12 @@
 import { Errno } from '../kernel/abi/errno.js';
-import { NOTIF_CONTINUE, Pending } from '../kernel/channel.js';
+import { NOTIF_CONTINUE, Pending, SIGNAL_INTERRUPTED } from '../kernel/channel.js';
 import { actionOnly, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_THREAD,
   SECCOMP_RET_LOG, SECCOMP_RET_TRACE, SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF, MAX_ERRNO } from '../kernel/seccomp/actions.js';
 import type { FilterStack } from '../kernel/seccomp/filter-stack.js';
 import { newSeccompData, wordArgHi, wordArgLo, WORD_ARCH, WORD_NR } from '../kernel/seccomp/seccomp-data.js';
 import { RESTART } from '../kernel/snapshot/task-image.js';
 import { AUDIT_ARCH_WVISOR, NR, syscallByName, WASI_MODULE, WVISOR_MODULE } from '../kernel/syscall-table.js';
+import type { SignalDelivery } from './signal-delivery.js';
 import type { TaskChannel } from './task-channel.js';
 
 /** What the gate needs to unwind the guest (the Asyncify runtime, when the module has it). */
@@ -49,6 +50,8 @@ export class SyscallGate {
   snapshotAt = 0;
   /** Calls made so far. */
   calls = 0;
+  /** Runs signal handlers (set by the task runtime; null: no handlers in this worker). */
+  signals: SignalDelivery | null = null;
   private readonly data = newSeccompData();
 
   constructor(
@@ -80,7 +83,24 @@ export class SyscallGate {
       const pre = self.enter(nr, a, b, c, d, e, g);
       if (pre === RESTART) return 0;
       if (pre !== RUN) return pre;
-      const r = f(a, b, c, d, e, g, h, i, j);
+      let r = f(a, b, c, d, e, g, h, i, j);
+      const sig = self.signals;
+      if (sig !== null && (sig.armed || r === SIGNAL_INTERRUPTED)) {
+        // Delivery on return (Linux's order); an interrupted call restarts after its handlers when all had SA_RESTART.
+        for (;;) {
+          if (r === RESTART && sig.depth > 0) {
+            // A snapshot cancelled a call made inside a handler: it waits for the handler, so the call goes on.
+            r = f(a, b, c, d, e, g, h, i, j);
+            continue;
+          }
+          const due = sig.due();
+          if (!due && r !== SIGNAL_INTERRUPTED) break;
+          const restart = due ? sig.deliver() : true;
+          if (r !== SIGNAL_INTERRUPTED) break;
+          if (!restart) { r = Errno.INTR; break; }
+          r = f(a, b, c, d, e, g, h, i, j);
+        }
+      }
       if (r === RESTART && self.unwinder) {
         self.unwinder.startUnwind();
         return 0;
@@ -97,11 +117,13 @@ export class SyscallGate {
     } else {
       const p = this.ch.pending();
       if (p !== 0) {
-        if (p & Pending.Snapshot && u) {
+        // A snapshot asked for while a signal handler runs waits for the handler to return.
+        if (p & Pending.Snapshot && u && (this.signals === null || this.signals.depth === 0)) {
           u.startUnwind();
           return RESTART;
         }
         if (p & Pending.Stop) this.ch.checkpoint();
+        if (p & Pending.Signal && this.signals !== null) this.signals.deliver();
       }
       this.calls++;
       if (this.snapshotAt !== 0 && this.calls >= this.snapshotAt && u) {

@@ -1,5 +1,5 @@
 import { Errno } from '../kernel/abi/errno.js';
-import { Hint, Pending, PAYLOAD_SIZE, W } from '../kernel/channel.js';
+import { Hint, Pending, PAYLOAD_SIZE, SIGNAL_INTERRUPTED, W } from '../kernel/channel.js';
 import { RingArena } from '../kernel/pipe-ring.js';
 import { type ImportableWasiCall, type ImportableWvisorCall, NR, WASI_MODULE, WVISOR_MODULE } from '../kernel/syscall-table.js';
 import { RESTART } from '../kernel/snapshot/task-image.js';
@@ -50,6 +50,9 @@ export class SyscallStubs {
     this.argBytes = args.map((a) => utf8.encode(a + '\0'));
     this.envBytes = env.map((e) => utf8.encode(e + '\0'));
   }
+
+  /** Whether the module can run signal handlers (its trampoline export), and whether one is running. Set by the task runtime. */
+  signals: { readonly canCatch: boolean; armed: boolean; readonly depth: number } = { canCatch: false, armed: false, depth: 0 };
 
   /** Called after the kernel accepted a seccomp filter, so the worker's copy gets it too. */
   onFilterInstalled: (program: Uint8Array, log: boolean) => void = () => {};
@@ -106,17 +109,21 @@ export class SyscallStubs {
    * Returns true when a snapshot wants the task unwound (the caller gives up
    * the call with RESTART if it has moved no bytes yet).
    */
-  private waitRing(ring: number, seen: number): boolean {
+  private waitRing(ring: number, seen: number): boolean | typeof SIGNAL_INTERRUPTED {
     const i32 = this.ch.v.i32;
     Atomics.store(i32, W.WaitRing, ring + 1);
-    if (this.ch.pending() === 0) {
+    // Inside a signal handler a snapshot waits for the handler to return: its bit does not end the wait.
+    const ignore = this.signals.depth > 0 ? Pending.Snapshot : 0;
+    if ((this.ch.pending() & ~ignore) === 0) {
       this.ch.pauseClock();
-      Atomics.wait(this.arena.i32, this.arena.seqIndex(ring), seen);
+      Atomics.wait(this.arena.i32, this.arena.seqIndex(ring), seen, ignore ? 20 : undefined);
       this.ch.resumeClock();
     }
     Atomics.store(i32, W.WaitRing, 0);
-    if (this.ch.pending() & Pending.Snapshot) return true;
+    if (this.ch.pending() & Pending.Snapshot && !ignore) return true;
     this.afterCall();
+    // A caught signal interrupts the wait (the gate runs the handler, then restarts the call or gives EINTR).
+    if (this.ch.pending() & Pending.Signal) return SIGNAL_INTERRUPTED;
     return false;
   }
 
@@ -140,8 +147,9 @@ export class SyscallStubs {
             if (total === 0) return Errno.AGAIN;
             return this.mem.setU32(nwritten, total) ? Errno.SUCCESS : Errno.FAULT;
           }
-          if (this.waitRing(ring, seen)) {
-            if (total === 0) return RESTART;
+          const w = this.waitRing(ring, seen);
+          if (w !== false) {
+            if (total === 0) return w === true ? RESTART : SIGNAL_INTERRUPTED;
             return this.mem.setU32(nwritten, total) ? Errno.SUCCESS : Errno.FAULT;
           }
           continue;
@@ -169,7 +177,8 @@ export class SyscallStubs {
         }
         if (total > 0) return this.mem.setU32(nread, total) ? Errno.SUCCESS : Errno.FAULT;
         if (nonblock) return Errno.AGAIN;
-        if (this.waitRing(ring, seen)) return RESTART;
+        const w = this.waitRing(ring, seen);
+        if (w !== false) return w === true ? RESTART : SIGNAL_INTERRUPTED;
       }
     }
     return this.mem.setU32(nread, total) ? Errno.SUCCESS : Errno.FAULT;
@@ -446,6 +455,26 @@ export class SyscallStubs {
 
     const wv = {
       spawn: (req: number, pidOut: number) => this.spawn(req, pidOut),
+      sigaction: (sig: number, act: number, oldact: number) => this.sigaction(sig, act, oldact),
+      sigprocmask: (how: number, set: number, oldset: number) => {
+        if ((set !== 0 && !m.check(set, 8)) || (oldset !== 0 && !m.check(oldset, 8))) return Errno.FAULT;
+        this.setArgs(how, set !== 0 ? 1 : 0, set !== 0 ? m.dv.getBigUint64(set, true) : 0n);
+        const e = this.kcall(NR.sigprocmask);
+        if (e === Errno.SUCCESS && oldset !== 0) m.setU64(oldset, BigInt.asUintN(64, this.res[0]!));
+        return e;
+      },
+      sigpending: (out: number) => {
+        if (!m.check(out, 8)) return Errno.FAULT;
+        const e = this.kcall(NR.sigpending);
+        if (e === Errno.SUCCESS) m.setU64(out, BigInt.asUintN(64, this.res[0]!));
+        return e;
+      },
+      sigsuspend: (mask: number) => {
+        if (!m.check(mask, 8)) return Errno.FAULT;
+        this.setArgs(m.dv.getBigUint64(mask, true));
+        return this.kcall(NR.sigsuspend);
+      },
+      alarm: (seconds: number, out: number) => this.plainOut32(NR.alarm, out, seconds >>> 0),
       wait: (pid: number, options: number, statusOut: number, pidOut: number) => {
         if (!m.check(statusOut, 4) || !m.check(pidOut, 4)) return Errno.FAULT;
         this.setArgs(pid, options);
@@ -577,10 +606,12 @@ export class SyscallStubs {
     for (;;) {
       const left = deadline - this.host.monotonicMs();
       if (left <= 0) break;
-      if (this.ch.sleep(left)) {
+      if (this.ch.sleep(this.signals.depth > 0 && this.ch.pending() & Pending.Snapshot ? Math.min(left, 20) : left)) {
         // A snapshot restarts the sleep after the restore (with its whole timeout: a known simplification).
-        if (this.ch.pending() & Pending.Snapshot) return RESTART;
+        if (this.ch.pending() & Pending.Snapshot && this.signals.depth === 0) return RESTART;
         this.afterCall();
+        // A caught signal ends a sleep with EINTR, never restarted (signal(7)); nanosleep works out the time left.
+        if (this.ch.pending() & Pending.Signal) return Errno.INTR;
       }
     }
     const s = inPtr + best * SUBSCRIPTION_SIZE;
@@ -592,6 +623,32 @@ export class SyscallStubs {
     for (let k = 11; k < EVENT_SIZE; k++) out.setUint8(ev + k, 0);
     this.mem.setU32(neventsOut, 1);
     return Errno.SUCCESS;
+  }
+
+  /**
+   * sigaction: the guest's struct wv_sigaction (24 bytes: kind, handler index,
+   * flags, pad, u64 mask; guests/include/wvisor.h) in and out as values.
+   */
+  private sigaction(sig: number, act: number, oldact: number): number {
+    const m = this.mem;
+    if ((act !== 0 && !m.check(act, 24)) || (oldact !== 0 && !m.check(oldact, 24))) return Errno.FAULT;
+    const dv = m.dv;
+    const kind = act !== 0 ? dv.getUint32(act, true) : 0;
+    this.setArgs(sig, act !== 0 ? 1 : 0, kind, act !== 0 ? dv.getUint32(act + 4, true) : 0,
+      act !== 0 ? dv.getUint32(act + 8, true) : 0, act !== 0 ? dv.getBigUint64(act + 16, true) : 0n,
+      this.signals.canCatch ? 1 : 0);
+    const e = this.kcall(NR.sigaction);
+    if (e !== Errno.SUCCESS) return e;
+    if (kind === 2) this.signals.armed = true;
+    if (oldact !== 0) {
+      const r = this.res;
+      dv.setUint32(oldact, Number(r[0]), true);
+      dv.setUint32(oldact + 4, Number(r[1]), true);
+      dv.setUint32(oldact + 8, Number(r[2]), true);
+      dv.setUint32(oldact + 12, 0, true);
+      dv.setBigUint64(oldact + 16, BigInt.asUintN(64, r[3]!), true);
+    }
+    return e;
   }
 
   private spawn(req: number, pidOut: number): number {

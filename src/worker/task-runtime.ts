@@ -10,6 +10,7 @@ import { FAST_PREEMPT_TABLE_EXPORT } from '../instrument/contract.js';
 import { Asyncify } from './asyncify.js';
 import { GuestMemory, utf8 } from './guest-memory.js';
 import { SyscallGate, type Unwinder } from './syscall-gate.js';
+import { SignalDelivery } from './signal-delivery.js';
 import { ExitUnwind, type StubHost, SyscallStubs } from './syscall-stubs.js';
 import { TaskChannel } from './task-channel.js';
 import { trapSignal } from './trap.js';
@@ -40,6 +41,9 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
     startUnwind: () => asy!.startUnwind(),
   };
   const gate = new SyscallGate(ch, unwinder);
+  const signals = new SignalDelivery(ch, mem);
+  gate.signals = signals;
+  stubs.signals = signals;
   gate.snapshotAt = init.snapshotAtSyscall ?? 0;
   if (init.seccomp) gate.filters = FilterStack.load(init.seccomp);
   stubs.onFilterInstalled = (program, log) => {
@@ -52,7 +56,10 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
     preempt: () => {
       if (fuel) fuel.value = init.quantum;
       ch.tickClock();
-      if (ch.pending() & Pending.Stop) ch.checkpoint();
+      const p = ch.pending();
+      if (p & Pending.Stop) ch.checkpoint();
+      // A task computing without calls gets its handlers here, within a quantum.
+      if (p & Pending.Signal) signals.deliver();
     },
   };
 
@@ -70,6 +77,7 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
     return;
   }
   mem.attach(memory);
+  signals.attach(exports);
   if (exports.wvisor_fuel instanceof WebAssembly.Global) {
     fuel = exports.wvisor_fuel;
     fuel.value = init.quantum;
@@ -103,6 +111,16 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
   } catch (e) {
     if (e instanceof ExitUnwind) return;
     const sig = trapSignal(e);
+    if (signals.armed && signals.depth === 0) {
+      // A trap raises its signal: a handler runs; if it returns, the task dies of the signal all the same.
+      try {
+        ch.v.args[0] = BigInt(sig);
+        ch.call(NR.raise_self);
+        if (signals.due()) signals.deliver();
+      } catch (e2) {
+        if (e2 instanceof ExitUnwind) return;
+      }
+    }
     reportTrap(ch, sig, describeTrap(e));
   }
 }

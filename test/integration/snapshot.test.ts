@@ -260,6 +260,14 @@ describe('every @saved field survives a round trip', () => {
     const onTty = await sb.spawn({ argv: ['readline'], terminal: tty });
     await until(() => k.tasks.get(onTty.pid)?.shownState() === TaskState.Blocked, 'readline on the terminal');
     tty.input('half a li');
+    // Signal state: a disposition, a handler, a mask and a pending blocked signal (what sigaction and sigprocmask set).
+    shell.sig.kind[10] = 1;
+    shell.sig.kind[12] = 2;
+    shell.sig.handler[12] = 7;
+    shell.sig.flags[12] = 0x10000000;
+    shell.sig.mask[12] = 1n << 1n;
+    shell.sig.blocked = 1n << 14n;
+    sb.kill(sh.pid, 15);
 
     const before = new Map([...k.tasks.values()].map((t) => [t.pid, t]));
     const ttyBefore = norm(tty);

@@ -27,6 +27,8 @@ int setpgid(pid_t, pid_t);
 pid_t setsid(void);
 pid_t getsid(pid_t);
 pid_t tcgetpgrp(int);
+int pause(void);
+unsigned alarm(unsigned);
 int tcsetpgrp(int, pid_t);
 #if defined(_XOPEN_SOURCE) || defined(_GNU_SOURCE) || defined(_BSD_SOURCE)
 pid_t setpgrp(void);

@@ -93,7 +93,7 @@ export function describeKernel(k: Kernel): KernelState {
   const tasks: SavedTask[] = [];
   for (const t of [...k.tasks.values()].sort((a, b) => a.pid - b.pid)) {
     if (t === k.init) continue;
-    tasks.push(describeTask(t, fileId));
+    tasks.push(describeTask(t, fileId, k.platform.monotonicMs()));
   }
   const hostFiles: Record<string, number> = {};
   for (const [name, f] of k.hostFiles) if (f.refs >= 0) hostFiles[name] = fileId(f);
@@ -101,7 +101,7 @@ export function describeKernel(k: Kernel): KernelState {
   return { nextPid: k.nextPid, tasks, files, pipes, vfs: k.vfs.save(), hostFiles, ttys };
 }
 
-function describeTask(t: Task, fileId: (f: OpenFile) => number): SavedTask {
+function describeTask(t: Task, fileId: (f: OpenFile) => number, now: number): SavedTask {
   const fds: SavedTask['fds'] = [];
   for (const [fd, e] of t.fds.entries()) {
     fds.push({ fd, file: fileId(e.file), rightsBase: e.rightsBase.toString(), rightsInheriting: e.rightsInheriting.toString(),
@@ -124,6 +124,7 @@ function describeTask(t: Task, fileId: (f: OpenFile) => number): SavedTask {
     fds,
     noNewPrivs: t.noNewPrivs,
     seccomp: t.seccomp ? t.seccomp.save() : null,
+    signals: t.sig.save(now),
     ...(t.image ? { image: t.image } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { SignalStateSaved } from '../signal-state.js';
 import type { FileType } from '../abi/wasi-types.js';
 import type { NodeHandle, VfsState } from '../vfs/index.js';
 import type { TaskImage } from './task-image.js';
@@ -42,6 +43,8 @@ export interface TaskState {
   noNewPrivs: boolean;
   /** The task's seccomp filters (FilterStack.save), null without any. A restore refuses a stack it cannot load. */
   seccomp: FilterStackState | null;
+  /** Dispositions, mask, pending signals, alarm (SignalState.save). Absent in snapshots made before signal handlers. */
+  signals?: SignalStateSaved;
   fds: Array<{ fd: number; file: number; rightsBase: string; rightsInheriting: string; preopen?: string }>;
   /** User-space state; absent for zombies. */
   image?: TaskImage;

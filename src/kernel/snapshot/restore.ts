@@ -10,6 +10,8 @@ import { VfsFile } from '../vfs-file.js';
 import { Vfs } from '../vfs/index.js';
 import { attachProcFs } from '../vfs/proc-fs.js';
 import { FilterStack } from '../seccomp/filter-stack.js';
+import { SignalState } from '../signal-state.js';
+import { armAlarm } from '../task-signals.js';
 import { resumeFromImages, SnapshotError } from './capture.js';
 import type { KernelState } from './kernel-state.js';
 
@@ -117,6 +119,7 @@ async function build(k: Kernel, platform: Platform, state: KernelState,
       }
     }
     t.stopSignal = s.stopSignal;
+    if (s.signals) t.sig = SignalState.load(s.signals, platform.monotonicMs());
     t.waitReport = s.waitReport;
     let session = sessions.get(s.sid);
     if (!session) { session = new Session(s.sid); sessions.set(s.sid, session); }
@@ -150,6 +153,7 @@ async function build(k: Kernel, platform: Platform, state: KernelState,
     tty.session = s.sid ? sessions.get(s.sid) ?? null : null;
   }
   k.nextPid = state.nextPid;
+  for (const t of k.tasks.values()) if (t.alive) armAlarm(k, t);
   await resumeFromImages(k, async (hash) => compiled.get(hash)!);
   k.changed();
   return k;

@@ -6,6 +6,7 @@ import { pathHandlers } from './sys-path.js';
 import { pollHandlers } from './sys-poll.js';
 import { procHandlers } from './sys-proc.js';
 import { seccompHandlers } from './sys-seccomp.js';
+import { signalHandlers } from './sys-signal.js';
 import { ttyHandlers } from './sys-tty.js';
 
 export { PENDING, type Handler, type HandlerGroup } from './handler.js';
@@ -16,7 +17,8 @@ export { PENDING, type Handler, type HandlerGroup } from './handler.js';
  * not in the table, does not compile.
  */
 const byName: { readonly [K in KernelCall]: Handler } = {
-  ...fdHandlers, ...pathHandlers, ...pollHandlers, ...procHandlers, ...ttyHandlers, ...seccompHandlers, ...internalHandlers,
+  ...fdHandlers, ...pathHandlers, ...pollHandlers, ...procHandlers, ...ttyHandlers, ...seccompHandlers, ...signalHandlers,
+  ...internalHandlers,
 };
 
 /** Handlers by call number (negative numbers: internal calls). */

@@ -17,6 +17,7 @@ __attribute__((unused)) static const char *en(int e) {
     case ESRCH: return "ESRCH";
     case EBADF: return "EBADF";
     case ECHILD: return "ECHILD";
+    case EINTR: return "EINTR";
     case EAGAIN: return "EAGAIN";
     case EACCES: return "EACCES";
     case ENOTDIR: return "ENOTDIR";
