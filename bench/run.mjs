@@ -421,6 +421,12 @@ async function main() {
     }
   });
 
+  await section('5c signals', async () => {
+    for (const r of await (await import(pathToFileURL(join(here, 'signal-bench.mjs')).href)).run()) {
+      rows.push({ section: '5c signals', what: r.name, runtime: 'wVisor', value: r.value, unit: r.unit });
+    }
+  });
+
   // ---- 6. snapshots, and seccomp -----------------------------------------------
   await section('6 save/restore', async () => {
     const file = join(here, 'snapshot-bench.mjs');
