@@ -5,7 +5,7 @@ import type { Kernel } from '../kernel.js';
 import { ModuleError } from '../module-loader.js';
 import { ProcessGroup, Session } from '../process-group.js';
 import { exitTask } from '../task-exit.js';
-import { sendSignal, signalGroup } from '../task-signals.js';
+import { killInfo, sendSignal, signalGroup } from '../task-signals.js';
 import { type Task, TaskState, waitStatus } from '../task.js';
 import { NR } from '../syscall-table.js';
 import { i32, pathArg, u32 } from './args.js';
@@ -36,12 +36,12 @@ const kill: Handler = (k, t, c) => {
   if (pid > 0) {
     const target = k.tasks.get(pid);
     if (!target || target === k.init) return target ? Errno.PERM : Errno.SRCH;
-    sendSignal(k, target, sig);
+    sendSignal(k, target, sig, killInfo(t));
   } else if (pid === 0) {
-    signalGroup(k, t.pgid, sig);
+    signalGroup(k, t.pgid, sig, killInfo(t));
   } else if (pid === -1) {
-    for (const o of [...k.tasks.values()]) if (o !== t && o !== k.init) sendSignal(k, o, sig);
-  } else if (!signalGroup(k, -pid, sig)) {
+    for (const o of [...k.tasks.values()]) if (o !== t && o !== k.init) sendSignal(k, o, sig, killInfo(t));
+  } else if (!signalGroup(k, -pid, sig, killInfo(t))) {
     return Errno.SRCH;
   }
   return t.alive ? Errno.SUCCESS : PENDING;
