@@ -421,6 +421,12 @@ async function main() {
     }
   });
 
+  await section('5b fork', async () => {
+    for (const r of await (await import(pathToFileURL(join(here, 'fork-bench.mjs')).href)).run()) {
+      rows.push({ section: '5b fork', what: r.name, runtime: 'wVisor', value: r.value, unit: r.unit, target: r.target ?? '' });
+    }
+  });
+
   await section('5c signals', async () => {
     for (const r of await (await import(pathToFileURL(join(here, 'signal-bench.mjs')).href)).run()) {
       rows.push({ section: '5c signals', what: r.name, runtime: 'wVisor', value: r.value, unit: r.unit });

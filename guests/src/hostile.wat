@@ -11,7 +11,8 @@
 ;;
 ;; What is skipped or constrained, and why:
 ;; - proc_exit and proc_raise are imported but never called at random: they would end the run
-;;   (proc_exit(0) is called once, at the end).
+;;   (proc_exit(0) is called once, at the end). So are proc_fork and proc_exec: a fork would
+;;   double the run (two "hostile done" lines), an exec that works would replace it.
 ;; - fds 0, 1, 2 and 3 (stdio and the preopened directory) are never drawn: closing or
 ;;   renumbering stdout would lose the final line, reading stdin could wait for input, and
 ;;   path calls on the preopen would litter it. Path calls therefore reach only what hostile
@@ -21,7 +22,7 @@
 ;;   negations), which cannot exist: a random small pid could signal a real task (pid -1 would
 ;;   signal all of them). tcsetattr can only reach fds >= 4, never the terminal on stdio, so a
 ;;   terminal's modes are never changed.
-;; - pipe: after a successful call the write end is closed at once, so that a later read of
+;; - pipe and pipe2: after a successful call the write end is closed at once, so that a later read of
 ;;   the read end gets EOF instead of blocking forever on a writer that is hostile itself.
 ;;   (A host must not leave a pipe or fd behind when it fails a call with EFAULT after
 ;;   creating it: such a leaked write end could make a read block.)
@@ -108,6 +109,12 @@
   (import "wvisor_v1" "isatty" (func $wv_isatty (param i32) (result i32)))
   (import "wvisor_v1" "seccomp" (func $wv_seccomp (param i32) (param i32) (param i32) (param i32) (result i32)))
   (import "wvisor_v1" "prctl" (func $wv_prctl (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
+  (import "wvisor_v1" "proc_fork" (func $wv_proc_fork (param i32) (result i32)))
+  (import "wvisor_v1" "proc_exec" (func $wv_proc_exec (param i32) (result i32)))
+  (import "wvisor_v1" "fd_fdflags_get" (func $wv_fd_fdflags_get (param i32) (param i32) (result i32)))
+  (import "wvisor_v1" "fd_fdflags_set" (func $wv_fd_fdflags_set (param i32) (param i32) (result i32)))
+  (import "wvisor_v1" "pipe2" (func $wv_pipe2 (param i32) (param i32) (result i32)))
+  (import "wvisor_v1" "dup3" (func $wv_dup3 (param i32) (param i32) (param i32) (result i32)))
 
   (memory (export "memory") 1 1)
   ;; The default number of rounds; argv[1] overrides it.
@@ -240,7 +247,7 @@
     (i64.store (i32.const 4104) (i64.const 0x2f782f2f2e2e642f))
     (i64.store (i32.const 4112) (i64.const 0x2f2e2e2f2e2e2f79))
     (i64.store (i32.const 4120) (i64.const 0x2e2e2f632f622f61))
-        (call_indirect (type $v) (i32.rem_u (call $r32) (i32.const 64)))
+        (call_indirect (type $v) (i32.rem_u (call $r32) (i32.const 68)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $round)))
     (i32.store (i32.const 8192) (i32.const 0x74736f68))
@@ -281,6 +288,11 @@
     (local $p i32)
     (local.set $p (call $ptr))
     (if (i32.eqz (call $wv_pipe (local.get $p)))
+      (then (drop (call $wa_fd_close (i32.load offset=4 (local.get $p)))))))
+  (func $c_pipe2
+    (local $p i32)
+    (local.set $p (call $ptr))
+    (if (i32.eqz (call $wv_pipe2 (local.get $p) (call $any32)))
       (then (drop (call $wa_fd_close (i32.load offset=4 (local.get $p)))))))
 
   ;; ---- one wrapper per call: draws the arguments, makes the call, ignores the result
@@ -346,6 +358,9 @@
   (func $c_getppid (drop (call $wv_getppid (call $ptr))))
   (func $c_dup (drop (call $wv_dup (call $fd) (call $ptr))))
   (func $c_dup2 (drop (call $wv_dup2 (call $fd) (call $fd))))
+  (func $c_dup3 (drop (call $wv_dup3 (call $fd) (call $fd) (call $any32))))
+  (func $c_fd_fdflags_get (drop (call $wv_fd_fdflags_get (call $fd) (call $ptr))))
+  (func $c_fd_fdflags_set (drop (call $wv_fd_fdflags_set (call $fd) (call $any32))))
   (func $c_setpgid (drop (call $wv_setpgid (call $pid) (call $pid))))
   (func $c_getpgid (drop (call $wv_getpgid (call $any32) (call $ptr))))
   (func $c_setsid (drop (call $wv_setsid (call $ptr))))
@@ -363,7 +378,7 @@
     (drop (call $wv_prctl (local.get $o) (call $ptr) (call $any32) (call $any32) (call $any32))))
 
   (type $v (func))
-  (table 64 funcref)
+  (table 68 funcref)
   (elem (i32.const 0)
     $c_args_get $c_args_sizes_get $c_environ_get $c_environ_sizes_get
     $c_clock_res_get $c_clock_time_get $c_fd_advise $c_fd_allocate
@@ -380,5 +395,6 @@
     $c_dup $c_dup2 $c_setpgid $c_getpgid
     $c_setsid $c_getsid $c_tcsetpgrp $c_tcgetpgrp
     $c_tcgetattr $c_tcsetattr $c_tiocgwinsz $c_isatty
-    $c_poll_oneoff $c_pipe $c_seccomp $c_prctl)
+    $c_poll_oneoff $c_pipe $c_seccomp $c_prctl
+    $c_pipe2 $c_dup3 $c_fd_fdflags_get $c_fd_fdflags_set)
 )

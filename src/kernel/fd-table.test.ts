@@ -3,7 +3,7 @@ import { Errno } from './abi/errno.js';
 import { FILE_RIGHTS, FileType, type Filestat, Rights, STREAM_RIGHTS } from './abi/wasi-types.js';
 import { Hint } from './channel.js';
 import { DeviceFile } from './devices.js';
-import { entryHint, type FdEntry, requireRights } from './fd-table.js';
+import { entryHint, type FdEntry, FdTable, requireRights } from './fd-table.js';
 import { OpenFile } from './file.js';
 
 class RegularFile extends OpenFile {
@@ -43,5 +43,22 @@ describe('rights (fd-table.ts)', () => {
     expect(entryHint(entry(file, FILE_RIGHTS & ~Rights.FdRead))).toBe(Hint.Kernel);
     const wo = new DeviceFile('null', false, true, () => {}, () => 0n);
     expect(entryHint(entry(wo, FILE_RIGHTS & ~Rights.FdRead))).toBe(Hint.NullWriteOnly);
+  });
+});
+
+describe('close-on-exec (fd-table.ts)', () => {
+  it('is a flag of the fd: dup and dup2 clear it on the copy, exec closes only the flagged fds and keeps the description', () => {
+    const t = new FdTable(16);
+    const file = new DeviceFile('zero', true, true, () => {}, () => 0n);
+    t.put(3, { file, rightsBase: BigInt(STREAM_RIGHTS), rightsInheriting: 0n, cloexec: true });
+    expect(t.dup2(3, 5)).toBe(Errno.SUCCESS);
+    const d = t.dup(3);
+    expect([t.get(3)?.cloexec, t.get(5)?.cloexec, t.get(d)?.cloexec]).toEqual([true, undefined, undefined]);
+    expect(t.setCloexec(5, true)).toBe(Errno.SUCCESS);
+    expect(t.setCloexec(d, false)).toBe(Errno.SUCCESS);
+    expect(t.setCloexec(9, true)).toBe(Errno.BADF);
+    t.closeOnExec();
+    expect([...t.entries()].map(([fd]) => fd)).toEqual([d]);
+    expect(file.refs).toBe(1);
   });
 });

@@ -13,6 +13,11 @@ export interface FdEntry {
   rightsInheriting: bigint;
   /** Set on preopened directories: the name fd_prestat_dir_name reports. @saved */
   preopen?: string;
+  /**
+   * Close-on-exec (FD_CLOEXEC), a flag of this fd, not of its description: closed by exec, copied by fork,
+   * cleared by dup/dup2. Set by O_CLOEXEC opens, pipe2, dup3, fd_fdflags_set. @saved
+   */
+  cloexec?: boolean;
 }
 
 /**
@@ -80,7 +85,7 @@ export class FdTable {
   dup(fd: number, min = 0): number {
     const e = this.fds.get(fd);
     if (!e) return -Errno.BADF;
-    return this.install({ ...e, preopen: undefined }, min);
+    return this.install({ ...e, preopen: undefined, cloexec: undefined }, min);
   }
 
   /** dup2: `to` becomes a copy of `fd` (no-op when equal, as POSIX). */
@@ -89,8 +94,22 @@ export class FdTable {
     if (!e) return Errno.BADF;
     if (to < 0 || to >= this.limit) return Errno.BADF;
     if (fd === to) return Errno.SUCCESS;
-    this.put(to, { ...e, preopen: undefined });
+    this.put(to, { ...e, preopen: undefined, cloexec: undefined });
     return Errno.SUCCESS;
+  }
+
+  /** Sets or clears an fd's close-on-exec flag; EBADF when it is not open. */
+  setCloexec(fd: number, on: boolean): number {
+    const e = this.fds.get(fd);
+    if (!e) return Errno.BADF;
+    if (on) e.cloexec = true;
+    else delete e.cloexec;
+    return Errno.SUCCESS;
+  }
+
+  /** Closes every close-on-exec fd (exec). */
+  closeOnExec(): void {
+    for (const [fd, e] of [...this.fds.entries()]) if (e.cloexec) this.close(fd);
   }
 
   /** fd_renumber: moves `fd` to `to`, closing what was at `to` (both must be open, as WASI requires). */

@@ -54,9 +54,15 @@ export interface KernelLimits {
   maxMemoryPages: number;
   /** Bytes of file data the in-memory filesystem holds (ENOSPC beyond). */
   vfsBytes: number;
+  /**
+   * Guest memory of all live tasks together, as far as the kernel knows it (Task.memoryBytes: the size of
+   * the last fork image of each task): a fork beyond it fails with ENOMEM, so a fork bomb stays bounded.
+   */
+  memoryBudgetBytes: number;
 }
 
-export const defaultLimits: KernelLimits = { maxTasks: 256, maxFds: MAX_FDS, maxPipes: 128, maxMemoryPages: 4096, vfsBytes: 256 << 20 };
+export const defaultLimits: KernelLimits = { maxTasks: 256, maxFds: MAX_FDS, maxPipes: 128, maxMemoryPages: 4096, vfsBytes: 256 << 20,
+  memoryBudgetBytes: 2 ** 31 };
 
 /** What to run: a host or a guest's spawn request, resolved. */
 export interface SpawnSpec {
@@ -144,6 +150,10 @@ export class Kernel {
   onLog: (msg: string) => void = () => {};
   /** Told of every task that exits, after its fds closed (the terminals, for their session leader). @nosave re-registered by boot.ts */
   readonly exitListeners = new Set<(t: Task) => void>();
+  /** Images a forking task's worker posted, until its proc_fork call takes them (sys/sys-fork.ts). @nosave a snapshot never meets a fork half done: proc_fork finishes first */
+  readonly forkImages = new Map<Task, TaskImage>();
+  /** Forking tasks whose proc_fork call waits for their image: what to call when it comes. @nosave as forkImages */
+  readonly forkWaiters = new Map<Task, () => void>();
   /** Serves one posted call (sys/dispatch.ts). @nosave made by the constructor */
   private readonly serveCall: CallServer;
 
@@ -329,6 +339,13 @@ export class Kernel {
         exitTask(this, t, 6 /* SIGABRT */);
       },
       onImage: (image) => {
+        if ((image as { fork?: unknown }).fork === true) {
+          // A fork: the worker goes on (it rewinds into the parent's side); its proc_fork call takes the image.
+          if (!t.alive) return;
+          this.forkImages.set(t, image);
+          this.forkWaiters.get(t)?.();
+          return;
+        }
         t.image = image;
         t.worker?.terminate();
         t.worker = null;
@@ -340,6 +357,85 @@ export class Kernel {
         cb?.(image);
       },
     });
+  }
+
+  // ---- fork and exec (the calls are sys/sys-fork.ts and sys/sys-exec.ts) --------------------------
+
+  /** Live tasks' memory as the kernel knows it (KernelLimits.memoryBudgetBytes). */
+  memoryInUse(): number {
+    let n = 0;
+    for (const t of this.tasks.values()) if (t.alive) n += t.memoryBytes;
+    return n;
+  }
+
+  /**
+   * fork(): a new task, child of `parent`, in its group and session, with a copy of its fd table (the same
+   * open descriptions, so offsets are shared; close-on-exec flags copied), program, argv and env, seccomp
+   * filters, no_new_privs, signal dispositions and mask; its worker rewinds `image` (the parent unwound at proc_fork) and sees 0.
+   * EAGAIN at the task limit, ENOMEM beyond the memory budget.
+   */
+  forkTask(parent: Task, image: TaskImage): Task | Errno {
+    const module = this.modules.compiled(parent.moduleHash);
+    if (!module) return Errno.NOSYS;
+    let live = 0;
+    for (const t of this.tasks.values()) if (t.alive) live++;
+    if (live >= this.limits.maxTasks) return Errno.AGAIN;
+    parent.memoryBytes = image.memory.length;
+    if (this.memoryInUse() + image.memory.length > this.limits.memoryBudgetBytes) return Errno.NOMEM;
+    const pid = this.nextPid++;
+    const t = new Task(pid, parent.argv, parent.env, this.limits.maxFds, (task, fd) => this.fdChanged(task, fd));
+    t.moduleHash = parent.moduleHash;
+    t.program = parent.program;
+    t.memoryBytes = image.memory.length;
+    t.seccomp = parent.seccomp?.clone() ?? null;
+    t.noNewPrivs = parent.noNewPrivs;
+    // Dispositions (handlers too: the same module) and the mask are copied; nothing pending, no alarm (fork(2)).
+    const sig = parent.sig.forChild();
+    sig.kind = [...parent.sig.kind];
+    sig.handler = [...parent.sig.handler];
+    sig.flags = [...parent.sig.flags];
+    sig.mask = [...parent.sig.mask];
+    t.sig = sig;
+    t.parent = parent;
+    parent.children.add(t);
+    t.pgrp = parent.pgrp;
+    parent.pgrp.members.add(t);
+    for (const [fd, e] of parent.fds.entries()) t.fds.put(fd, { ...e });
+    this.tasks.set(pid, t);
+    this.startWorker(t, module, image);
+    this.changed();
+    return t;
+  }
+
+  /**
+   * execve(): the task runs another program from its _start, keeping its pid, parent, group, session,
+   * fds without close-on-exec, seccomp filters and no_new_privs. Its worker is ended wherever it is
+   * (in the proc_exec call); a new one starts with the new argv and env.
+   */
+  execTask(t: Task, loaded: LoadedModule, argv: string[], env: string[], program: string): void {
+    if (!t.alive) return;
+    t.worker?.terminate();
+    t.worker = null;
+    // A killed worker may hold a ring lock; release it as exit does.
+    for (let ring = 1; ring < this.pipes.arena.slots; ring++) this.pipes.arena.breakLocks(ring, t.pid);
+    t.cpuBaseNs = t.cpuNs();
+    t.pending = null;
+    t.heldAnswer = null;
+    if (t.state === TaskState.Blocked) t.state = TaskState.Running;
+    t.fds.closeOnExec();
+    // Caught signals go back to their default, ignored ones stay; the mask, pending signals and the alarm stay (execve(2)).
+    const reset = t.sig.forChild();
+    t.sig.kind = reset.kind;
+    t.sig.handler = reset.handler;
+    t.sig.flags = reset.flags;
+    t.sig.mask = reset.mask;
+    t.argv = argv;
+    t.env = env;
+    t.moduleHash = loaded.hash;
+    t.program = program;
+    t.memoryBytes = 0;
+    this.startWorker(t, loaded.module);
+    this.changed();
   }
 
   /**
@@ -457,6 +553,7 @@ export class Kernel {
   /** Reaps a zombie: removes it from the task set. */
   reap(t: Task): void {
     t.state = TaskState.Dead;
+    this.forkImages.delete(t);
     t.parent?.children.delete(t);
     t.pgrp.members.delete(t);
     if (t.pgrp.members.size === 0) t.pgrp.session.groups.delete(t.pgrp);

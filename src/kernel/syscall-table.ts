@@ -205,13 +205,16 @@ const wvisor = {
   prctl: { nr: 89, served: 'kernel', params: ['option:u32', 'arg2:u32', 'arg3:u32', 'arg4:u32', 'arg5:u32'],
     linux: { prctl: { 0: 0, 1: 1 } } },
   // ---- allocated for the POSIX layer: fork, exec, close-on-exec, the cwd (WASIX names where WASIX has the call) ----
-  proc_fork: { nr: 90, served: 'kernel', params: ['pid_out:out[4]'], linux: { fork: {}, vfork: {}, clone: {} },
-    reserved: 'fork' },
-  proc_exec: { nr: 91, served: 'kernel', params: ['req:ptr'], linux: { execve: {}, execveat: {} }, reserved: 'execve' },
-  fd_fdflags_get: { nr: 92, served: 'kernel', params: ['fd:fd', 'flags_out:out[4]'], linux: { fcntl: fd0 }, reserved: 'close-on-exec' },
-  fd_fdflags_set: { nr: 93, served: 'kernel', params: ['fd:fd', 'flags:u32'], linux: { fcntl: fd0 }, reserved: 'close-on-exec' },
-  pipe2: { nr: 94, served: 'kernel', params: ['fds_out:out[8]', 'flags:u32'], linux: { pipe2: {} }, reserved: 'close-on-exec' },
-  dup3: { nr: 95, served: 'kernel', params: ['fd:fd', 'to:fd', 'flags:u32'], linux: { dup3: { 0: 0, 1: 1 } }, reserved: 'close-on-exec' },
+  // proc_fork: the worker unwinds at the call and posts its image; the kernel makes the child from it (sys/sys-fork.ts).
+  proc_fork: { nr: 90, served: 'kernel', params: ['pid_out:out[4]'], linux: { fork: {}, vfork: {}, clone: {} } },
+  // proc_exec's req is spawn's wv_spawn_req (its fd map and pgid unused); it returns only on failure (sys/sys-exec.ts).
+  proc_exec: { nr: 91, served: 'kernel', params: ['req:ptr'], linux: { execve: {}, execveat: {} } },
+  // fd flags are Linux's: FD_CLOEXEC = 1 (sys/sys-cloexec.ts).
+  fd_fdflags_get: { nr: 92, served: 'kernel', params: ['fd:fd', 'flags_out:out[4]'], linux: { fcntl: fd0 } },
+  fd_fdflags_set: { nr: 93, served: 'kernel', params: ['fd:fd', 'flags:u32'], linux: { fcntl: fd0 } },
+  // pipe2 and dup3 take wVisor's flags: 1 = close-on-exec, 2 = non-blocking (pipe2 only).
+  pipe2: { nr: 94, served: 'kernel', params: ['fds_out:out[8]', 'flags:u32'], linux: { pipe2: {} } },
+  dup3: { nr: 95, served: 'kernel', params: ['fd:fd', 'to:fd', 'flags:u32'], linux: { dup3: { 0: 0, 1: 1 } } },
   chdir: { nr: 96, served: 'kernel', params: ['path:str(path_len)', 'path_len:u32'], linux: { chdir: {}, fchdir: {} },
     reserved: 'the kernel-side cwd' },
   getcwd: { nr: 97, served: 'kernel', params: ['buf:out(buf_len)', 'buf_len:u32'], linux: { getcwd: {} },

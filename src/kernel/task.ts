@@ -100,6 +100,8 @@ export class Task {
   seccomp: FilterStack | null = null;
   /** prctl(PR_SET_NO_NEW_PRIVS): required before installing a filter, as Linux requires without CAP_SYS_ADMIN. Inherited. @saved */
   noNewPrivs = false;
+  /** Guest memory (bytes) as the kernel last learnt it (a fork's image; 0 until then), for the kernel's memory budget. Changed by fork and exec. @nosave an estimate, learnt again at the next fork */
+  memoryBytes = 0;
   /** Signal dispositions, mask, pending set and alarm (signal-state.ts). Changed by the signal calls and task-signals.ts; spawn gives the child forChild(). @saved as signals */
   sig = new SignalState();
   /** CPU time (ns) from before the current worker (earlier workers, before a restore). Changed when a worker parks. @saved as cpuNs, with the worker's share added */
@@ -108,10 +110,10 @@ export class Task {
   constructor(
     /** Process id. Fixed. @saved */
     readonly pid: number,
-    /** Argument vector (argv[0] is the program's name). Fixed. @saved */
-    readonly argv: readonly string[],
-    /** Environment as NAME=VALUE strings. Fixed. @saved */
-    readonly env: readonly string[],
+    /** Argument vector (argv[0] is the program's name). Changed by exec. @saved */
+    public argv: readonly string[],
+    /** Environment as NAME=VALUE strings. Changed by exec. @saved */
+    public env: readonly string[],
     fdLimit: number,
     onFdChange: (t: Task, fd: number) => void,
   ) {

@@ -52,6 +52,11 @@ export class SyscallGate {
   calls = 0;
   /** Runs signal handlers (set by the task runtime; null: no handlers in this worker). */
   signals: SignalDelivery | null = null;
+  /**
+   * The rewind in progress ends in a proc_fork that seccomp already let through before the unwind (the
+   * parent's own call, or the child's copy of it): the call is not filtered again. Set by the runtime.
+   */
+  resumeUnfiltered = false;
   private readonly data = newSeccompData();
 
   constructor(
@@ -114,6 +119,10 @@ export class SyscallGate {
     const u = this.unwinder;
     if (u && u.rewinding) {
       u.stopRewind();
+      if (this.resumeUnfiltered) {
+        this.resumeUnfiltered = false;
+        return RUN;
+      }
     } else {
       const p = this.ch.pending();
       if (p !== 0) {

@@ -51,6 +51,9 @@ export class SyscallStubs {
     this.envBytes = env.map((e) => utf8.encode(e + '\0'));
   }
 
+  /** proc_fork, which the task runtime serves (it unwinds the guest): 0 or an errno, pid written at pidOut (checked). */
+  onFork: (pidOut: number) => number = () => Errno.NOTSUP;
+
   /** Whether the module can run signal handlers (its trampoline export), and whether one is running. Set by the task runtime. */
   signals: { readonly canCatch: boolean; armed: boolean; readonly depth: number } = { canCatch: false, armed: false, depth: 0 };
 
@@ -475,6 +478,20 @@ export class SyscallStubs {
         return this.kcall(NR.sigsuspend);
       },
       alarm: (seconds: number, out: number) => this.plainOut32(NR.alarm, out, seconds >>> 0),
+      proc_fork: (pidOut: number) => (m.check(pidOut, 4) ? this.onFork(pidOut) : Errno.FAULT),
+      proc_exec: (req: number) => this.exec(req),
+      fd_fdflags_get: (fd: number, out: number) => this.plainOut32(NR.fd_fdflags_get, out, fd),
+      fd_fdflags_set: (fd: number, flags: number) => this.plain(NR.fd_fdflags_set, fd, flags),
+      pipe2: (out: number, flags: number) => {
+        if (!m.check(out, 8)) return Errno.FAULT;
+        const e = this.plain(NR.pipe2, out, flags);
+        if (e === Errno.SUCCESS) {
+          m.setU32(out, Number(this.res[0]));
+          m.setU32(out + 4, Number(this.res[1]));
+        }
+        return e;
+      },
+      dup3: (fd: number, to: number, flags: number) => this.plain(NR.dup3, fd, to, flags),
       wait: (pid: number, options: number, statusOut: number, pidOut: number) => {
         if (!m.check(statusOut, 4) || !m.check(pidOut, 4)) return Errno.FAULT;
         this.setArgs(pid, options);
@@ -652,12 +669,31 @@ export class SyscallStubs {
   }
 
   private spawn(req: number, pidOut: number): number {
+    if (!this.mem.check(req, 48) || !this.mem.check(pidOut, 4)) return Errno.FAULT;
+    const n = this.spawnRequest(req);
+    if (n < 0) return -n;
+    this.setArgs(req, pidOut);
+    const e = this.kcall(NR.spawn, n);
+    if (e === Errno.SUCCESS) this.mem.setU32(pidOut, Number(this.res[0]));
+    return e;
+  }
+
+  /** execve: spawn's request (its fd map and pgid unused); returns only when the kernel refused it. */
+  private exec(req: number): number {
+    if (!this.mem.check(req, 48)) return Errno.FAULT;
+    const n = this.spawnRequest(req);
+    if (n < 0) return -n;
+    this.setArgs(req);
+    return this.kcall(NR.proc_exec, n);
+  }
+
+  /** Reads a wv_spawn_req into the payload as JSON: its length, or -errno. */
+  private spawnRequest(req: number): number {
     const m = this.mem;
-    if (!m.check(req, 48) || !m.check(pidOut, 4)) return Errno.FAULT;
     const dv = m.dv;
     const u32 = (o: number) => dv.getUint32(req + o, true);
     const path = m.string(u32(0), u32(4));
-    if (path === undefined) return Errno.FAULT;
+    if (path === undefined) return -Errno.FAULT;
     const list = (ptr: number, count: number): string[] | undefined => {
       if (count > 65536 || !m.check(ptr, count * 4)) return undefined;
       const out: string[] = [];
@@ -670,27 +706,24 @@ export class SyscallStubs {
     };
     const argv = list(u32(8), u32(12));
     const env = list(u32(16), u32(20));
-    if (argv === undefined || env === undefined) return Errno.FAULT;
+    if (argv === undefined || env === undefined) return -Errno.FAULT;
     let cwd: string | null = null;
     if (u32(24) !== 0) {
       const c = m.string(u32(24), u32(28));
-      if (c === undefined) return Errno.FAULT;
+      if (c === undefined) return -Errno.FAULT;
       cwd = c;
     }
     const nfds = u32(36);
-    if (nfds > 1024 || !m.check(u32(32), nfds * 8)) return Errno.FAULT;
+    if (nfds > 1024 || !m.check(u32(32), nfds * 8)) return -Errno.FAULT;
     const fds: Array<[number, number]> = [];
     for (let i = 0; i < nfds; i++) {
       fds.push([dv.getInt32(u32(32) + i * 8, true), dv.getInt32(u32(32) + i * 8 + 4, true)]);
     }
     const pgid = dv.getInt32(req + 40, true);
     const json = utf8.encode(JSON.stringify({ path, argv, env, cwd, fds, pgid, flags: u32(44) }));
-    if (json.length > PAYLOAD_SIZE) return Errno.TOOBIG;
+    if (json.length > PAYLOAD_SIZE) return -Errno.TOOBIG;
     this.payload.set(json);
-    this.setArgs(req, pidOut);
-    const e = this.kcall(NR.spawn, json.length);
-    if (e === Errno.SUCCESS) m.setU32(pidOut, Number(this.res[0]));
-    return e;
+    return json.length;
   }
 }
 

@@ -1,3 +1,4 @@
+import { Errno } from '../kernel/abi/errno.js';
 import { Pending } from '../kernel/channel.js';
 import { RingArena } from '../kernel/pipe-ring.js';
 import { decodeProgram } from '../kernel/seccomp/bpf.js';
@@ -7,13 +8,16 @@ import type { TaskWorkerStart } from '../kernel/platform.js';
 import type { TaskImage } from '../kernel/snapshot/task-image.js';
 import { NR } from '../kernel/syscall-table.js';
 import { FAST_PREEMPT_TABLE_EXPORT } from '../instrument/contract.js';
-import { Asyncify } from './asyncify.js';
+import { Asyncify, readGuestGlobals, writeGuestGlobals } from './asyncify.js';
 import { GuestMemory, utf8 } from './guest-memory.js';
 import { SyscallGate, type Unwinder } from './syscall-gate.js';
 import { SignalDelivery } from './signal-delivery.js';
 import { ExitUnwind, type StubHost, SyscallStubs } from './syscall-stubs.js';
 import { TaskChannel } from './task-channel.js';
 import { trapSignal } from './trap.js';
+
+/** An image posted at a fork (Kernel's onImage tells it from a snapshot's by the tag). */
+type ForkImage = TaskImage & { fork?: true };
 
 /** Everything a task worker is started with: the kernel's start message (kernel/platform.ts). */
 export type TaskWorkerInit = TaskWorkerStart;
@@ -49,6 +53,32 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
   stubs.onFilterInstalled = (program, log) => {
     gate.filters ??= new FilterStack();
     gate.filters.install(verify(decodeProgram(program)), log);
+  };
+  // fork: 'unwinding' from the proc_fork import until _start has returned; then the parent rewinds in this
+  // instance ('parent': the call goes to the kernel for the child's pid) and a child's worker rewinds the
+  // posted image ('child': the call answers 0 at once).
+  let fork: 'none' | 'unwinding' | 'parent' | 'child' = (init.restore as ForkImage | undefined)?.fork === true ? 'child' : 'none';
+  if (fork === 'child') gate.resumeUnfiltered = true;
+  stubs.onFork = (pidOut) => {
+    if (fork === 'child' || fork === 'parent') {
+      const parent = fork === 'parent';
+      fork = 'none';
+      if (!parent) return mem.setU32(pidOut, 0) ? 0 : Errno.FAULT;
+      ch.v.args[0] = 0n;
+      const e = ch.call(NR.proc_fork);
+      stubs.afterCall();
+      if (e === Errno.SUCCESS) mem.setU32(pidOut, Number(ch.v.res[0]));
+      return e;
+    }
+    if (!asy) {
+      // The fast form (instrument/fast.ts) and modules wVisor did not rewrite have no Asyncify to copy the stack
+      // with: the kernel says so on stderr and answers ENOTSUP.
+      ch.v.args[0] = 1n;
+      return ch.call(NR.proc_fork);
+    }
+    fork = 'unwinding';
+    asy.startUnwind();
+    return 0;
   };
   const imports = gate.wrap(stubs.imports()) as unknown as WebAssembly.Imports;
   let fuel: WebAssembly.Global | undefined;
@@ -97,10 +127,26 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
       reportTrap(ch, 31, 'cannot restore: the module has no Asyncify instrumentation');
       return;
     }
-    asy.restore(init.restore);
+    if (fork === 'child') forkRestore(memory, exports, asy, init.restore);
+    else asy.restore(init.restore);
   }
   try {
     (start as () => void)();
+    // (Read through a function: the proc_fork stub changes `fork` during _start.)
+    const forking = (): boolean => fork === 'unwinding';
+    while (asy?.unwinding && forking()) {
+      // fork: the image goes to the kernel for the child; this instance rewinds into the same stack.
+      // Memory is copied whole (one memcpy; the snapshot's page-by-page copy that skips zero pages is
+      // slower for the memory a forking program has touched).
+      const unwind = asy.finishUnwind();
+      const image: ForkImage = { memory: new Uint8Array(memory.buffer).slice(), globals: readGuestGlobals(exports),
+        unwind: unwind.slice(), fork: true };
+      host.postImage(image);
+      fork = 'parent';
+      gate.resumeUnfiltered = true;
+      asy.startRewind(unwind);
+      (start as () => void)();
+    }
     if (asy?.unwinding) {
       host.postImage(asy.captureImage());
       // The kernel ends this worker once it has the image.
@@ -123,6 +169,18 @@ export function runTask(init: TaskWorkerInit, host: RuntimeHost): void {
     }
     reportTrap(ch, sig, describeTrap(e));
   }
+}
+
+/**
+ * A fork child's start: the parent's memory copied whole into this instance (grown to its size), its
+ * globals, and the rewind into the parent's stack (which ends in the proc_fork import, answering 0).
+ */
+function forkRestore(memory: WebAssembly.Memory, exports: WebAssembly.Exports, asy: Asyncify, image: TaskImage): void {
+  const have = memory.buffer.byteLength;
+  if (image.memory.length > have) memory.grow((image.memory.length - have) / 65536);
+  new Uint8Array(memory.buffer).set(image.memory);
+  writeGuestGlobals(exports, image.globals);
+  asy.startRewind(image.unwind);
 }
 
 /** (module (import "r" "p" (func)) (export "p" (func 0))): turns a JS function into one a funcref table takes. */

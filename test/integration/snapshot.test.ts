@@ -219,7 +219,7 @@ function norm(v: unknown): unknown {
   if (v instanceof FdTable) {
     return [...v.entries()].map(([fd, e]) => ({ fd, file: e.file.describe(), flags: e.file.flags, readable: e.file.readable,
       writable: e.file.writable, rightsBase: `${e.rightsBase}`, rightsInheriting: `${e.rightsInheriting}`, preopen: e.preopen ?? null,
-      offset: 'offset' in e.file ? (e.file as { offset: number }).offset : null }));
+      cloexec: e.cloexec ?? false, offset: 'offset' in e.file ? (e.file as { offset: number }).offset : null }));
   }
   if (v instanceof Map) return [...v.entries()].map(([key, val]) => [norm(key), norm(val)]);
   if (v instanceof Set) return [...v].map(norm);
@@ -243,6 +243,8 @@ describe('every @saved field survives a round trip', () => {
     await sh.write('sleep 1000 &\nsleep 1001 &\n');
     const child = (arg: string) => [...k.tasks.values()].find((t) => t.argv[1] === arg);
     const shell = k.tasks.get(sh.pid)!;
+    // A close-on-exec fd (FdEntry.cloexec: O_CLOEXEC, pipe2, dup3, F_SETFD).
+    expect(shell.fds.setCloexec(2, true)).toBe(0);
     // Both sleeps started, and the shell back in its read of stdin (a wait in its worker, no kernel call of its
     // held), for 100 ms on end: a call posted and not yet taken looks the same for an instant.
     const settled = () => [child('1000'), child('1001')].every((t) => t?.shownState() === TaskState.Blocked)

@@ -18,17 +18,8 @@ const progs = join(__dirname, 'progs');
 const tmp = mkdtempSync(join(tmpdir(), 'wvisor-posix-'));
 const names = readdirSync(progs).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
 
-/**
- * Lines that differ, as [native, wVisor], and why. The overlay has no real close-on-exec flags
- * yet (wasi-libc's O_CLOEXEC is 0): posix_spawn's child gets fds 0-2, the fds file actions name
- * and fds cleared with F_SETFD 0, and F_GETFD says so — FD_CLOEXEC for any other fd above 2,
- * where Linux says 0 for an fd nobody marked. Real flags come with the kernel's exec.
- */
-const departures: Record<string, Array<[string, string]>> = {
-  dup_redirect: [['F_DUPFD 20: >= 20, F_GETFD 0', 'F_DUPFD 20: >= 20, F_GETFD 1']],
-  inherit: [['F_GETFD of a re-made fd 7 after F_SETFD 0 on the old one: 0',
-    'F_GETFD of a re-made fd 7 after F_SETFD 0 on the old one: 1']],
-};
+/** Lines that differ, as [native, wVisor], and why (none at present). */
+const departures: Record<string, Array<[string, string]>> = {};
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

@@ -2,10 +2,8 @@
  * kernel's spawn call, with glibc's flag values and file actions (close, dup2,
  * open, chdir_np). Errors are returned, as POSIX says, never left in errno.
  *
- * Departures, until the kernel's exec arrives: the child inherits fds 0, 1 and 2
- * and the fds a file action names; any other fd is treated as close-on-exec
- * unless fcntl(fd, F_SETFD, 0) cleared the flag (wasi-libc's O_CLOEXEC is 0, so
- * the overlay cannot know which fds a Linux program meant to pass on).
+ * The child inherits every open fd without close-on-exec (the kernel's flag, set
+ * by the overlay's O_CLOEXEC, pipe2, dup3 and fcntl), as on Linux.
  * POSIX_SPAWN_SETSIGMASK and POSIX_SPAWN_SETSIGDEF are accepted; with no signal
  * masks or handlers in wVisor yet they change nothing (as on Linux with the
  * attribute's default empty sets). */

@@ -1,21 +1,16 @@
-/* pipe, pipe2, dup, dup2, dup3, close, fcntl and isatty over wvisor_v1 and WASI. */
+/* pipe, pipe2, dup, dup2, dup3, close, fcntl (close-on-exec is the kernel's flag of each fd) and isatty over wvisor_v1 and WASI. */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <wasi/api.h>
 #include "internal.h"
 
-unsigned char __wvp_fd_state[WVP_MAX_FDS];
-
-void __wvp_fd_reset(int fd) {
-  if (fd >= 0 && fd < WVP_MAX_FDS) __wvp_fd_state[fd] = WVP_FD_DEFAULT;
-}
-
-int __wvp_fd_inherited(int fd) {
-  int s = fd >= 0 && fd < WVP_MAX_FDS ? __wvp_fd_state[fd] : WVP_FD_DEFAULT;
-  if (s == WVP_FD_CLOEXEC) return 0;
-  if (s == WVP_FD_KEEP) return 1;
-  return fd >= 0 && fd <= 2;
+int __wvp_join(char *out, unsigned long size, const char *dir, const char *path) {
+  int n = path[0] == '/' ? snprintf(out, size, "%s", path)
+                         : snprintf(out, size, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", path);
+  return n < 0 || (unsigned long)n >= size ? ENAMETOOLONG : 0;
 }
 
 int __wvp_fd_open(int fd) {
@@ -27,28 +22,16 @@ int __wvp_fd_open(int fd) {
 WVP_API int pipe(int fds[2]) {
   int32_t f[2];
   if (__wvp_ret(__wv_pipe(f))) return -1;
-  __wvp_fd_reset(f[0]);
-  __wvp_fd_reset(f[1]);
   fds[0] = f[0];
   fds[1] = f[1];
   return 0;
 }
 
 WVP_API int pipe2(int fds[2], int flags) {
-  int f[2];
+  int32_t f[2];
   if (flags & ~(O_NONBLOCK | O_CLOEXEC)) { errno = EINVAL; return -1; }
-  if (pipe(f) < 0) return -1;
-  if (flags & O_NONBLOCK) {
-    for (int i = 0; i < 2; i++) {
-      __wasi_errno_t e = __wasi_fd_fdstat_set_flags((__wasi_fd_t)f[i], __WASI_FDFLAGS_NONBLOCK);
-      if (e) {
-        close(f[0]);
-        close(f[1]);
-        errno = e;
-        return -1;
-      }
-    }
-  }
+  int32_t wf = (flags & O_CLOEXEC ? WVP_CLOEXEC : 0) | (flags & O_NONBLOCK ? WVP_NONBLOCK : 0);
+  if (__wvp_ret(__wv_pipe2(f, wf))) return -1;
   fds[0] = f[0];
   fds[1] = f[1];
   return 0;
@@ -57,7 +40,6 @@ WVP_API int pipe2(int fds[2], int flags) {
 WVP_API int dup(int fd) {
   int32_t n;
   if (__wvp_ret(__wv_dup(fd, &n))) return -1;
-  __wvp_fd_reset(n);
   return n;
 }
 
@@ -68,20 +50,18 @@ WVP_API int dup2(int fd, int to) {
     return to;
   }
   if (__wvp_ret(__wv_dup2(fd, to))) return -1;
-  __wvp_fd_reset(to);
   return to;
 }
 
 WVP_API int dup3(int fd, int to, int flags) {
-  /* O_CLOEXEC is 0 under wasi-libc, so the only flags value there is 0. */
-  if (fd == to || flags & ~O_CLOEXEC) { errno = EINVAL; return -1; }
-  return dup2(fd, to);
+  if (flags & ~O_CLOEXEC) { errno = EINVAL; return -1; }
+  if (__wvp_ret(__wv_dup3(fd, to, flags & O_CLOEXEC ? WVP_CLOEXEC : 0))) return -1;
+  return to;
 }
 
 WVP_API int close(int fd) {
   __wasi_errno_t e = __wasi_fd_close((__wasi_fd_t)fd);
   if (e) { errno = e; return -1; }
-  __wvp_fd_reset(fd);
   return 0;
 }
 
@@ -98,16 +78,12 @@ WVP_API int fcntl(int fd, int cmd, ...) {
   va_end(ap);
   switch (cmd) {
     case F_GETFD: {
-      int e = __wvp_fd_open(fd);
-      if (e) { errno = e; return -1; }
-      return __wvp_fd_inherited(fd) ? 0 : FD_CLOEXEC;
+      int32_t flags;
+      if (__wvp_ret(__wv_fd_fdflags_get(fd, &flags))) return -1;
+      return flags;
     }
-    case F_SETFD: {
-      int e = __wvp_fd_open(fd);
-      if (e) { errno = e; return -1; }
-      if (fd < WVP_MAX_FDS) __wvp_fd_state[fd] = (arg & FD_CLOEXEC) ? WVP_FD_CLOEXEC : WVP_FD_KEEP;
-      return 0;
-    }
+    case F_SETFD:
+      return __wvp_ret(__wv_fd_fdflags_set(fd, arg));
     case F_GETFL: {
       /* As wasi-libc answers it: status flags, and the access mode from the rights. */
       __wasi_fdstat_t st;
@@ -135,8 +111,7 @@ WVP_API int fcntl(int fd, int cmd, ...) {
       if (e) { errno = e; return -1; }
       int to = lowest_free(arg);
       if (to < 0) { errno = EMFILE; return -1; }
-      if (__wvp_ret(__wv_dup2(fd, to))) return -1;
-      __wvp_fd_state[to] = cmd == F_DUPFD_CLOEXEC ? WVP_FD_CLOEXEC : WVP_FD_DEFAULT;
+      if (__wvp_ret(__wv_dup3(fd, to, cmd == F_DUPFD_CLOEXEC ? WVP_CLOEXEC : 0))) return -1;
       return to;
     }
     default:

@@ -1,4 +1,5 @@
 /* popen, pclose and system: posix_spawn of /bin/sh -c, as glibc and musl do. */
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,9 @@ WVP_API FILE *popen(const char *cmd, const char *mode) {
   struct popened *e = malloc(sizeof *e);
   if (!e) return NULL;
   int p[2];
-  if (pipe(p) < 0) { free(e); return NULL; }
+  /* As glibc: both ends close-on-exec (no other child gets them), the parent's end cleared again below
+   * unless the mode has 'e'. */
+  if (pipe2(p, O_CLOEXEC) < 0) { free(e); return NULL; }
   int mine = reading ? p[0] : p[1], theirs = reading ? p[1] : p[0];
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -38,6 +41,7 @@ WVP_API FILE *popen(const char *cmd, const char *mode) {
   if (!err) err = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
   close(theirs);
+  if (!err && !strchr(mode + 1, 'e')) fcntl(mine, F_SETFD, 0);
   FILE *f = err ? NULL : fdopen(mine, reading ? "r" : "w");
   if (!f) {
     if (!err) err = errno;

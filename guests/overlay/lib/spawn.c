@@ -7,7 +7,9 @@
  * parent (relative to the child's working directory so far) and maps it,
  * chdir checks and records the directory. The fds opened for the child are
  * closed again once the kernel has copied them. Errors are returned as
- * posix_spawn's value, as glibc reports a failing file action or exec. */
+ * posix_spawn's value, as glibc reports a failing file action or exec. (fork
+ * and execve exist too, guests/overlay/lib/exec.c; spawn stays one kernel call,
+ * without a copy of the parent.) */
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
@@ -37,6 +39,10 @@ struct action {
 #ifndef WV_SPAWN_SETSID
 #define WV_SPAWN_SETSID 1
 #endif
+/* Bit 1: the child also gets every fd of the caller the map does not name that is open and not
+ * close-on-exec, as an exec keeps them; a map entry with parent_fd -1 closes that fd in the child
+ * (src/kernel/sys/sys-proc.ts). */
+#define WV_SPAWN_EXEC_FDS 2
 
 static int valid_fd(int fd) { return fd >= 0 && fd < WVP_MAX_FDS; }
 
@@ -137,18 +143,7 @@ struct plan {
   char path[PATH_MAX], saved[PATH_MAX], dir[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
 };
 
-/* dir + "/" + path into out (path as is when absolute). */
-static int join(char *out, size_t size, const char *dir, const char *path) {
-  int n = path[0] == '/' ? snprintf(out, size, "%s", path)
-                         : snprintf(out, size, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", path);
-  return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
-}
-
-/* Whether fd is a preopened directory (the kernel gives the child every preopen anyway). */
-static int is_preopen(int fd) {
-  __wasi_prestat_t ps;
-  return __wasi_fd_prestat_get((__wasi_fd_t)fd, &ps) == 0;
-}
+#define join __wvp_join
 
 static void plan_free(struct plan *p) {
   for (int i = 0; i < p->nopened; i++) close(p->opened[i]);
@@ -207,15 +202,8 @@ static int plan_make(struct plan **out, const posix_spawn_file_actions_t *fa, co
       }
     }
   }
-  /* The exec: untouched fds stay when open and not close-on-exec (preopens the kernel copies anyway). */
-  for (int fd = 0; fd < WVP_MAX_FDS; fd++) {
-    if (p->child[fd] != UNTOUCHED) continue;
-    p->child[fd] = CLOSED;
-    if ((fd <= 2 || __wvp_fd_state[fd] == WVP_FD_KEEP) && __wvp_fd_inherited(fd) && __wvp_fd_open(fd) == 0
-        && !is_preopen(fd)) {
-      p->child[fd] = fd;
-    }
-  }
+  /* The exec: untouched fds stay when open and not close-on-exec. The kernel knows which those are
+   * (WV_SPAWN_EXEC_FDS below): the map names only the fds the file actions made or closed. */
   *out = p;
   return 0;
 }
@@ -226,15 +214,10 @@ static int spawn_one(pid_t *pidp, const char *path, struct plan *p, const posix_
   wv_spawn_fd *map = p->map;
   uint32_t n = 0, argc = 0, envc = 0;
   for (int fd = 0; fd < WVP_MAX_FDS; fd++) {
-    if (p->child[fd] >= 0) { map[n].child_fd = fd; map[n].parent_fd = p->child[fd]; n++; }
-  }
-  if (n == 0) {
-    /* An empty map means "fds 0-2" to the kernel; a child with no fds at all
-     * gets only a copy of the first preopen, at the highest fd. */
-    for (int fd = 3; fd < WVP_MAX_FDS && n == 0; fd++) {
-      if (is_preopen(fd)) { map[0].child_fd = WVP_MAX_FDS - 1; map[0].parent_fd = fd; n = 1; }
-      else if (__wvp_fd_open(fd)) break;
-    }
+    if (p->child[fd] == UNTOUCHED) continue;
+    map[n].child_fd = fd;
+    map[n].parent_fd = p->child[fd] >= 0 ? p->child[fd] : -1; /* -1: closed in the child */
+    n++;
   }
   while (argv && argv[argc]) argc++;
   while (envp && envp[envc]) envc++;
@@ -252,7 +235,7 @@ static int spawn_one(pid_t *pidp, const char *path, struct plan *p, const posix_
   r.nfds = n;
   int flags = at ? at->__flags : 0;
   r.pgid = (flags & POSIX_SPAWN_SETPGROUP) ? at->__pgrp : -1;
-  r.flags = (flags & POSIX_SPAWN_SETSID) ? WV_SPAWN_SETSID : 0;
+  r.flags = ((flags & POSIX_SPAWN_SETSID) ? WV_SPAWN_SETSID : 0) | WV_SPAWN_EXEC_FDS;
   int32_t pid = 0;
   int32_t e = __wv_spawn(&r, &pid);
   if (e == EISDIR) e = EACCES; /* execve(2) of a directory */

@@ -105,7 +105,7 @@ function describeTask(t: Task, fileId: (f: OpenFile) => number, now: number): Sa
   const fds: SavedTask['fds'] = [];
   for (const [fd, e] of t.fds.entries()) {
     fds.push({ fd, file: fileId(e.file), rightsBase: e.rightsBase.toString(), rightsInheriting: e.rightsInheriting.toString(),
-      ...(e.preopen !== undefined ? { preopen: e.preopen } : {}) });
+      ...(e.preopen !== undefined ? { preopen: e.preopen } : {}), ...(e.cloexec ? { cloexec: true } : {}) });
   }
   return {
     pid: t.pid,

@@ -45,7 +45,7 @@ export interface TaskState {
   seccomp: FilterStackState | null;
   /** Dispositions, mask, pending signals, alarm (SignalState.save). Absent in snapshots made before signal handlers. */
   signals?: SignalStateSaved;
-  fds: Array<{ fd: number; file: number; rightsBase: string; rightsInheriting: string; preopen?: string }>;
+  fds: Array<{ fd: number; file: number; rightsBase: string; rightsInheriting: string; preopen?: string; cloexec?: boolean }>;
   /** User-space state; absent for zombies. */
   image?: TaskImage;
 }

@@ -131,7 +131,7 @@ async function build(k: Kernel, platform: Platform, state: KernelState,
       const file = files[e.file];
       if (!file) throw new SnapshotError(`task ${s.pid} names an open file the snapshot lacks; the file is corrupt`);
       t.fds.put(e.fd, { file, rightsBase: BigInt(e.rightsBase), rightsInheriting: BigInt(e.rightsInheriting),
-        ...(e.preopen !== undefined ? { preopen: e.preopen } : {}) });
+        ...(e.preopen !== undefined ? { preopen: e.preopen } : {}), ...(e.cloexec ? { cloexec: true } : {}) });
     }
     if (s.state === TaskState.Zombie) t.becomeZombie(s.exitStatus);
     else if (s.state === TaskState.Stopped) t.state = TaskState.Stopped;

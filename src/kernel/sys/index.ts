@@ -1,6 +1,9 @@
 import { allCalls, type KernelCall } from '../syscall-table.js';
 import type { Handler } from './handler.js';
+import { cloexecHandlers } from './sys-cloexec.js';
+import { execHandlers } from './sys-exec.js';
 import { fdHandlers } from './sys-fd.js';
+import { forkHandlers } from './sys-fork.js';
 import { internalHandlers } from './sys-internal.js';
 import { pathHandlers } from './sys-path.js';
 import { pollHandlers } from './sys-poll.js';
@@ -19,6 +22,7 @@ export { PENDING, type Handler, type HandlerGroup } from './handler.js';
 const byName: { readonly [K in KernelCall]: Handler } = {
   ...fdHandlers, ...pathHandlers, ...pollHandlers, ...procHandlers, ...ttyHandlers, ...seccompHandlers, ...signalHandlers,
   ...internalHandlers,
+  ...cloexecHandlers, ...forkHandlers, ...execHandlers,
 };
 
 /** Handlers by call number (negative numbers: internal calls). */

@@ -1,3 +1,4 @@
+import { FDFLAG_CLOEXEC } from './sys-cloexec.js';
 import { Errno } from '../abi/errno.js';
 import { DIR_RIGHTS, encodeFilestat, FILE_RIGHTS, LookupFlags, OFlags, Rights, STREAM_RIGHTS } from '../abi/wasi-types.js';
 import type { ChannelViews } from '../channel.js';
@@ -50,7 +51,9 @@ const path_open: Handler = (k, t, c) => {
   const dirflags = u32(c, 1);
   const base = u64(c, 4);
   const inheriting = u64(c, 5);
-  const fdflags = u32(c, 6);
+  // The overlay's O_CLOEXEC arrives as an fdflags bit WASI leaves free: a flag of the new fd (sys-cloexec.ts).
+  const cloexec = (u32(c, 6) & FDFLAG_CLOEXEC) !== 0;
+  const fdflags = u32(c, 6) & ~FDFLAG_CLOEXEC;
   if (fdflags & ~0x1f) return Errno.INVAL;
   if ((base & ~d.entry.rightsInheriting) !== 0n || (inheriting & ~d.entry.rightsInheriting) !== 0n) {
     return Errno.NOTCAPABLE;
@@ -89,6 +92,7 @@ const path_open: Handler = (k, t, c) => {
     };
   }
   entry.file.flags = fdflags;
+  if (cloexec) entry.cloexec = true;
   const fd = t.fds.install(entry);
   if (fd < 0) return -fd;
   c.res[0] = BigInt(fd);

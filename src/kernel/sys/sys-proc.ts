@@ -1,6 +1,7 @@
 import { Errno } from '../abi/errno.js';
 import { NSIG, wasiSignalToLinux } from '../abi/signals.js';
 import type { ChannelViews } from '../channel.js';
+import type { FdEntry } from '../fd-table.js';
 import type { Kernel } from '../kernel.js';
 import { ModuleError } from '../module-loader.js';
 import { ProcessGroup, Session } from '../process-group.js';
@@ -16,6 +17,11 @@ const WUNTRACED = 2;
 const WCONTINUED = 8;
 /** Spawn request flag: the child leads a new session (and group), as if it called setsid(). */
 const SPAWN_SETSID = 1;
+/**
+ * Spawn request flag: the child also gets each of the caller's fds the map does not name that is open
+ * and not close-on-exec (what an exec keeps: posix_spawn); a map entry with parent fd -1 closes that fd.
+ */
+const SPAWN_EXEC_FDS = 2;
 
 const proc_exit: Handler = (k, t, c) => {
   exitTask(k, t, waitStatus.exited(u32(c, 0)));
@@ -120,6 +126,11 @@ interface SpawnRequest {
   flags: number;
 }
 
+/** A spawned child's copy of an fd entry: the same description and rights, not a preopen, no close-on-exec. */
+function inherited(e: FdEntry): { file: FdEntry['file']; rightsBase: bigint; rightsInheriting: bigint } {
+  return { file: e.file, rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting };
+}
+
 const spawn: Handler = (k, t, c) => {
   const json = pathArg(c, 0, c.i32[3]);
   if (typeof json === 'number') return json;
@@ -129,7 +140,8 @@ const spawn: Handler = (k, t, c) => {
   } catch {
     return Errno.INVAL;
   }
-  if (req.flags & ~SPAWN_SETSID) return Errno.INVAL;
+  if (req.flags & ~(SPAWN_SETSID | SPAWN_EXEC_FDS)) return Errno.INVAL;
+  const execFds = (req.flags & SPAWN_EXEC_FDS) !== 0;
   if (req.pgid < -1) return Errno.INVAL;
   const newSession = (req.flags & SPAWN_SETSID) !== 0;
   if (newSession && req.pgid !== -1) return Errno.PERM; // setsid() then setpgid(): a session leader cannot move
@@ -139,15 +151,23 @@ const spawn: Handler = (k, t, c) => {
   // The child's fds: the caller's preopens at the same numbers, then stdio or the map.
   const fds: Parameters<Kernel['spawn']>[0]['fds'] = new Map();
   for (const [fd, e] of t.fds.entries()) if (e.preopen !== undefined) fds.set(fd, e);
-  const map = req.fds.length > 0 ? req.fds : [[0, 0], [1, 1], [2, 2]] as Array<[number, number]>;
+  const map = req.fds.length > 0 || execFds ? req.fds : [[0, 0], [1, 1], [2, 2]] as Array<[number, number]>;
+  const named = new Set<number>();
   for (const [childFd, parentFd] of map) {
     if (childFd < 0 || childFd >= k.limits.maxFds) return Errno.BADF;
+    named.add(childFd);
+    if (execFds && parentFd === -1) continue; // closed in the child (a preopen stays, as always)
     const e = t.fds.get(parentFd);
     if (!e) {
       if (req.fds.length > 0) return Errno.BADF;
       continue;
     }
-    fds.set(childFd, { ...e, preopen: undefined });
+    fds.set(childFd, inherited(e));
+  }
+  if (execFds) {
+    for (const [fd, e] of t.fds.entries()) {
+      if (!named.has(fd) && !e.cloexec && e.preopen === undefined) fds.set(fd, inherited(e));
+    }
   }
   const env = req.cwd !== null ? [...req.env.filter((v) => !v.startsWith('PWD=')), `PWD=${req.cwd}`] : req.env;
   // Loading the module takes a while. The answer goes to this call only (`id`), and a snapshot lets the spawn
