@@ -6,7 +6,7 @@ import { captureKernel, resumeFromImages, SnapshotError } from './capture.js';
 import { decodeSnapshotV2 } from './format-v2.js';
 import { readArchive, snapshotVersion, writeArchive } from './format.js';
 import {
-  decodeChunk, DOCUMENT_FORMAT, encodeChunk, packSnapshot, unpackSnapshot,
+  decodeChunk, DOCUMENT_FORMAT, encodeChunk, type Packed, packSnapshot, unpackSnapshot,
   type ModuleRecord, type SnapshotCodec, type SnapshotFile,
 } from './pack.js';
 import { restoreKernel } from './restore.js';
@@ -238,17 +238,8 @@ export async function restoreSnapshotFile(platform: Platform, file: SnapshotFile
 
 // ---- internals -------------------------------------------------------------------------
 
-interface Encoded {
-  root: Uint8Array;
-  rootHash: string;
-  /** Stored forms of the chunks to write (the root included). */
-  fresh: Map<string, Uint8Array>;
-  refs: string[];
-  pages: number;
-  newPages: number;
-  hashMs: number;
-  memoryBytes: number;
-}
+/** What packSnapshot gives, with `fresh` holding the stored (compressed) forms of the chunks to write, the root included. */
+type Encoded = Packed;
 
 async function encode(file: SnapshotFile, codec: SnapshotCodec, known: (h: string) => boolean, now: () => number,
   storedForm: (h: string) => Uint8Array | undefined = () => undefined): Promise<Encoded> {
@@ -256,8 +247,7 @@ async function encode(file: SnapshotFile, codec: SnapshotCodec, known: (h: strin
   const fresh = new Map<string, Uint8Array>();
   for (const [h, raw] of p.fresh) fresh.set(h, storedForm(h) ?? await encodeChunk(raw, codec));
   fresh.set(p.rootHash, await encodeChunk(p.root, codec));
-  return { root: p.root, rootHash: p.rootHash, fresh, refs: p.refs, pages: p.pages, newPages: p.newPages, hashMs: p.hashMs,
-    memoryBytes: p.memoryBytes };
+  return { ...p, fresh };
 }
 
 /** Stored size of every chunk the entries reference. */
